@@ -1,0 +1,40 @@
+"""The portal's roles, as Django groups with model permissions.
+
+Each role's permissions are listed here once; ``roles_ensure`` makes the
+groups match. Later capabilities add their permissions to these lists.
+"""
+
+from django.db.models import TextChoices
+
+POLICY_MODELS = (
+    "policy",
+    "section",
+    "keytask",
+    "keytaskassignment",
+    "task",
+    "responsibility",
+    "department",
+    "departmentalias",
+)
+
+
+class RoleName(TextChoices):
+    REPORTER = "reporter", "部门填报员"
+    LEADER = "leader", "部门负责人"
+    REVIEWER = "reviewer", "人社局审核员"
+    SYSADMIN = "sysadmin", "系统管理员"
+
+
+def _perms(actions, models, app="tasks"):
+    return [f"{app}.{action}_{model}" for model in models for action in actions]
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    RoleName.REPORTER: _perms(["view"], POLICY_MODELS),
+    RoleName.LEADER: _perms(["view"], POLICY_MODELS),
+    RoleName.REVIEWER: _perms(["view"], POLICY_MODELS) + ["tasks.view_importrecord"],
+    RoleName.SYSADMIN: _perms(["view", "add", "change", "delete"], POLICY_MODELS)
+    + ["tasks.view_importrecord"],
+}
+# Roles that work in the admin site.
+STAFF_ROLES = {RoleName.SYSADMIN}

@@ -1,0 +1,168 @@
+from django import forms
+from django.contrib import admin
+from import_export.admin import ImportExportMixin
+from import_export.forms import ConfirmImportForm, ImportForm
+
+from .importers.errors import ImportFailed
+from .models import (
+    Department,
+    DepartmentAlias,
+    ImportRecord,
+    KeyTask,
+    KeyTaskAssignment,
+    Policy,
+    Responsibility,
+    Section,
+    Task,
+)
+from .resources import AnnexXLSX, TaskResource
+
+
+class AnnexImportForm(ImportForm):
+    policy = forms.ModelChoiceField(
+        label="所属政策文件",
+        queryset=Policy.objects.all(),
+        help_text="附件中的任务导入到这份政策下;没有时请先在“政策文件”中新增。",
+    )
+
+
+class AnnexConfirmForm(ConfirmImportForm):
+    policy = forms.ModelChoiceField(
+        queryset=Policy.objects.all(), widget=forms.HiddenInput
+    )
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ("number", "title", "issuer", "issued_on", "validity")
+    search_fields = ("number", "title", "issuer")
+    list_filter = ("issuer", "validity")
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "policy")
+    list_filter = ("policy",)
+    search_fields = ("title",)
+
+
+class KeyTaskAssignmentInline(admin.TabularInline):
+    model = KeyTaskAssignment
+    extra = 0
+    autocomplete_fields = ("department",)
+
+
+@admin.register(KeyTask)
+class KeyTaskAdmin(admin.ModelAdmin):
+    list_display = ("number", "name", "section", "policy")
+    list_display_links = ("number", "name")
+    list_filter = ("policy", "section")
+    search_fields = ("title", "annex_title", "body")
+    list_select_related = ("section", "policy")
+    inlines = [KeyTaskAssignmentInline]
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = Responsibility
+    extra = 0
+    autocomplete_fields = ("department",)
+
+
+@admin.register(Task)
+class TaskAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [TaskResource]
+    import_form_class = AnnexImportForm
+    confirm_form_class = AnnexConfirmForm
+    import_template_name = "admin/tasks/task/import.html"
+    list_display = ("number", "key_task", "short_requirement", "policy")
+    list_display_links = ("number", "short_requirement")
+    list_filter = (
+        "policy",
+        "key_task__section",
+        "responsibilities__role",
+        "responsibilities__department__kind",
+    )
+    search_fields = ("requirement", "key_task__title", "departments_text")
+    list_select_related = ("key_task", "policy")
+    inlines = [ResponsibilityInline]
+
+    @admin.display(description="工作要求")
+    def short_requirement(self, task):
+        return task.requirement[:40] + ("…" if len(task.requirement) > 40 else "")
+
+    def get_import_formats(self):
+        return [AnnexXLSX]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        resource_kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        if form is not None and form.is_bound and form.is_valid():
+            resource_kwargs["policy"] = form.cleaned_data["policy"]
+        return resource_kwargs
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["policy"] = import_form.cleaned_data["policy"].pk
+        return initial
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFailed):
+            for message in e.errors:
+                form.add_error("import_file", message)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(admin.ModelAdmin):
+    list_display = ("task", "department", "role")
+    list_filter = ("role", "department__kind", "task__policy")
+    search_fields = ("department__name", "task__requirement")
+    list_select_related = ("task", "department")
+    autocomplete_fields = ("task", "department")
+
+
+class DepartmentAliasInline(admin.TabularInline):
+    model = DepartmentAlias
+    extra = 1
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "full_name", "kind", "sort_order")
+    list_filter = ("kind",)
+    search_fields = ("name", "full_name", "aliases__name")
+    filter_horizontal = ("members",)
+    inlines = [DepartmentAliasInline]
+
+
+@admin.register(DepartmentAlias)
+class DepartmentAliasAdmin(admin.ModelAdmin):
+    list_display = ("name", "department")
+    list_filter = ("department__kind",)
+    search_fields = ("name", "department__name")
+    autocomplete_fields = ("department",)
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    list_display = (
+        "imported_at",
+        "kind",
+        "file_name",
+        "policy",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "imported_by",
+    )
+    list_filter = ("kind", "policy")
+    search_fields = ("file_name", "sha256")
+    list_select_related = ("policy", "imported_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,128 @@
+"""django-import-export adapters for the annex.
+
+The admin's import reads the annex with the same parser as the command and
+hands the rows to ``services.annex_import``; the resource only translates
+between import-export's dataset and result and the service's report, so
+that the rules live in one place.
+"""
+
+import tablib
+from import_export import fields, resources
+from import_export.formats.base_formats import XLSX
+from import_export.results import Error, Result, RowResult
+
+from .importers.annex import AnnexRow, AnnexSheet, read_annex
+from .importers.errors import ImportFailed
+from .models import Task
+from .services import Action, annex_import, file_digest
+
+HEADERS = ["行号", "序号", "重点任务", "工作要求", "责任部门"]
+IMPORT_TYPES = {
+    Action.CREATED: RowResult.IMPORT_TYPE_NEW,
+    Action.UPDATED: RowResult.IMPORT_TYPE_UPDATE,
+    Action.UNCHANGED: RowResult.IMPORT_TYPE_SKIP,
+}
+
+
+class AnnexXLSX(XLSX):
+    """The annex as offices keep it: title rows, merged cells, wraps."""
+
+    def get_title(self):
+        return "附件表格(xlsx)"
+
+    def create_dataset(self, in_stream):
+        data = in_stream if isinstance(in_stream, bytes) else in_stream.read()
+        sheet = read_annex(data, "上传的文件")
+        dataset = tablib.Dataset(headers=HEADERS, title=sheet.sheet_name)
+        for row in sheet.rows:
+            dataset.append(
+                [row.row, row.number, row.key_task, row.requirement, row.departments]
+            )
+        # The digest of what was uploaded travels with the rows.
+        dataset.sha256 = file_digest(data)
+        dataset.notes = sheet.notes
+        return dataset
+
+
+class TaskResource(resources.ModelResource):
+    number = fields.Field(attribute="number", column_name="序号")
+    key_task = fields.Field(attribute="key_task__number", column_name="重点任务序号")
+    key_task_name = fields.Field(column_name="重点任务")
+    requirement = fields.Field(attribute="requirement", column_name="工作要求")
+    departments = fields.Field(column_name="责任部门(角色)")
+
+    class Meta:
+        model = Task
+        fields = ("number", "key_task", "key_task_name", "requirement", "departments")
+        export_order = fields
+
+    def __init__(self, policy=None, **kwargs):
+        super().__init__(**kwargs)
+        self.policy = policy
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("key_task")
+            .prefetch_related("responsibilities__department")
+        )
+
+    def dehydrate_key_task_name(self, task):
+        return task.key_task.name
+
+    def dehydrate_departments(self, task):
+        return "、".join(
+            f"{r.department.name}({r.get_role_display()})"
+            for r in task.responsibilities.all()
+        )
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        result = Result()
+        result.diff_headers = ["序号", "变化"]
+        sheet = AnnexSheet(
+            sheet_name=dataset.title or "",
+            rows=[
+                AnnexRow(
+                    row=int(values[0]),
+                    number=int(values[1]),
+                    key_task=values[2],
+                    requirement=values[3],
+                    departments=values[4],
+                )
+                for values in dataset
+            ],
+            notes=list(getattr(dataset, "notes", [])),
+        )
+        try:
+            report = annex_import(
+                policy_number=self.policy.number,
+                sheet=sheet,
+                file_name=kwargs.get("file_name") or "附件.xlsx",
+                sha256=getattr(dataset, "sha256", ""),
+                user=kwargs.get("user"),
+                dry_run=dry_run,
+            )
+        except ImportFailed as exc:
+            if raise_errors:
+                raise
+            for message in exc.errors:
+                result.append_base_error(Error(message))
+            return result
+        for outcome in report.rows:
+            row_result = RowResult()
+            row_result.import_type = IMPORT_TYPES[outcome.action]
+            row_result.object_id = outcome.object_id
+            row_result.object_repr = outcome.label
+            row_result.diff = [
+                str(outcome.number),
+                ";".join(
+                    f"{name}:{old} → {new}"
+                    for name, (old, new) in outcome.changes.items()
+                )
+                or ("新增" if outcome.action == Action.CREATED else "无变化"),
+            ]
+            result.append_row_result(row_result)
+            result.increment_row_result_total(row_result)
+        result.annex_notes = report.notes
+        return result

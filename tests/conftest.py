@@ -1,0 +1,92 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tasks.importers.annex import read_annex
+from tasks.importers.policy_text import decode, read_policy_text
+from tasks.services import annex_import, file_digest, policy_text_import
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+# The real inputs: the shared copies when present, else the project's own.
+ANNEX_PATH = next(
+    p
+    for p in (
+        SHARED / "data" / "annex-skills-yingtan.xlsx",
+        ROOT / "fixtures" / "source" / "annex-skills-yingtan.xlsx",
+    )
+    if p.exists()
+)
+POLICY_PATH = next(
+    p
+    for p in (
+        SHARED / "policy" / "skills-yingtan-opinion.txt",
+        ROOT / "fixtures" / "source" / "skills-yingtan-opinion.txt",
+    )
+    if p.exists()
+)
+POLICY_NUMBER = "鹰办发〔2022〕22号"
+
+
+@pytest.fixture
+def departments(db):
+    call_command("loaddata", "departments", verbosity=0)
+
+
+def import_policy_text(data: bytes | None = None, name: str = "policy.txt", **kwargs):
+    data = POLICY_PATH.read_bytes() if data is None else data
+    document = read_policy_text(decode(data, name), name)
+    return policy_text_import(
+        document=document, file_name=name, sha256=file_digest(data), **kwargs
+    )
+
+
+def import_annex_file(
+    data: bytes | None = None,
+    name: str = "annex.xlsx",
+    policy_number: str = POLICY_NUMBER,
+    **kwargs,
+):
+    data = ANNEX_PATH.read_bytes() if data is None else data
+    return annex_import(
+        policy_number=policy_number,
+        sheet=read_annex(data, name),
+        file_name=name,
+        sha256=file_digest(data),
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def policy(departments):
+    """The real policy and annex, loaded as an administrator would."""
+    import_policy_text()
+    import_annex_file()
+    from tasks.models import Policy
+
+    return Policy.objects.get(number=POLICY_NUMBER)
+
+
+@pytest.fixture
+def users(departments):
+    """One user per role, and a reporter of another department."""
+    from accounts.roles import RoleName
+    from accounts.services import user_create
+    from tasks.models import Department
+
+    def make(username, role, department):
+        return user_create(
+            username=username,
+            password="Pass#word123",
+            role=role,
+            department=Department.objects.get(name=department),
+        )
+
+    return {
+        "reporter": make("reporter", RoleName.REPORTER, "贵溪市人民政府"),
+        "leader": make("leader", RoleName.LEADER, "贵溪市人民政府"),
+        "reviewer": make("reviewer", RoleName.REVIEWER, "市人社局"),
+        "sysadmin": make("sysadmin", RoleName.SYSADMIN, "市人社局"),
+        "other_department": make("other", RoleName.REPORTER, "市教育局"),
+    }
