@@ -46,7 +46,10 @@ class Section(models.Model):
     """One of the 主要任务 headings, (一) to (五)."""
 
     policy = models.ForeignKey(
-        Policy, verbose_name="政策文件", on_delete=models.CASCADE, related_name="sections"
+        Policy,
+        verbose_name="政策文件",
+        on_delete=models.CASCADE,
+        related_name="sections",
     )
     number = models.PositiveSmallIntegerField("序号")
     title = models.CharField("标题", max_length=200)
@@ -148,7 +151,10 @@ class DepartmentAlias(models.Model):
 
     name = models.CharField("别名", max_length=100, unique=True)
     department = models.ForeignKey(
-        Department, verbose_name="部门", on_delete=models.CASCADE, related_name="aliases"
+        Department,
+        verbose_name="部门",
+        on_delete=models.CASCADE,
+        related_name="aliases",
     )
 
     objects = DepartmentAliasManager()
@@ -176,7 +182,10 @@ class KeyTask(models.Model):
     """A 重点任务, numbered 1–20 in the text and merged rows in the annex."""
 
     policy = models.ForeignKey(
-        Policy, verbose_name="政策文件", on_delete=models.CASCADE, related_name="key_tasks"
+        Policy,
+        verbose_name="政策文件",
+        on_delete=models.CASCADE,
+        related_name="key_tasks",
     )
     number = models.PositiveSmallIntegerField("序号")
     section = models.ForeignKey(
@@ -237,7 +246,10 @@ class KeyTaskAssignment(models.Model):
     """A role the text's 〔牵头单位:…;配合单位:…〕 note gives for a key task."""
 
     key_task = models.ForeignKey(
-        KeyTask, verbose_name="重点任务", on_delete=models.CASCADE, related_name="assignments"
+        KeyTask,
+        verbose_name="重点任务",
+        on_delete=models.CASCADE,
+        related_name="assignments",
     )
     department = models.ForeignKey(
         Department,
@@ -246,7 +258,9 @@ class KeyTaskAssignment(models.Model):
         related_name="key_task_assignments",
     )
     role = models.CharField(
-        "角色", max_length=16, choices=[c for c in Role.choices if c[0] != "unspecified"]
+        "角色",
+        max_length=16,
+        choices=[c for c in Role.choices if c[0] != "unspecified"],
     )
     position = models.PositiveSmallIntegerField("原文顺序", default=0)
 
@@ -291,7 +305,9 @@ class Task(models.Model):
     )
     number = models.PositiveSmallIntegerField("序号")
     requirement = models.TextField("工作要求")
-    departments_text = models.CharField("责任部门(附件原文)", max_length=500, blank=True)
+    departments_text = models.CharField(
+        "责任部门(附件原文)", max_length=500, blank=True
+    )
     departments = models.ManyToManyField(
         Department,
         verbose_name="责任部门",
@@ -336,7 +352,10 @@ class Responsibility(models.Model):
     """A department (or group) the annex lists for a task, with its role."""
 
     task = models.ForeignKey(
-        Task, verbose_name="工作要求", on_delete=models.CASCADE, related_name="responsibilities"
+        Task,
+        verbose_name="工作要求",
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
     )
     department = models.ForeignKey(
         Department,
@@ -380,7 +399,10 @@ class ImportRecord(models.Model):
     """What an import did, kept so that an office can see who loaded what."""
 
     policy = models.ForeignKey(
-        Policy, verbose_name="政策文件", on_delete=models.CASCADE, related_name="imports"
+        Policy,
+        verbose_name="政策文件",
+        on_delete=models.CASCADE,
+        related_name="imports",
     )
     kind = models.CharField("类型", max_length=16, choices=ImportKind.choices)
     file_name = models.CharField("文件名", max_length=255)

@@ -25,7 +25,9 @@ def policy_for_annex() -> Policy:
             "库中还没有政策文件:请先导入政策正文,或用 --policy 指定附件所属政策的文号。"
         )
     numbers = "、".join(p.number for p in policies)
-    raise ImportFailed(f"库中有多份政策文件({numbers}),请用 --policy 指定附件所属的一份。")
+    raise ImportFailed(
+        f"库中有多份政策文件({numbers}),请用 --policy 指定附件所属的一份。"
+    )
 
 
 def _responsibilities_prefetch() -> Prefetch:

@@ -63,7 +63,8 @@ class ImportReport:
     @property
     def summary(self) -> str:
         return (
-            f"新增 {self.count(Action.CREATED)} 条,更新 {self.count(Action.UPDATED)} 条,"
+            f"新增 {self.count(Action.CREATED)} 条,"
+            f"更新 {self.count(Action.UPDATED)} 条,"
             f"未变 {self.count(Action.UNCHANGED)} 条"
         )
 
@@ -205,9 +206,7 @@ def policy_assign_roles(*, policy: Policy) -> list[str]:
     if responsibilities and not role_of:
         notes.append("政策正文尚未导入:各责任部门的牵头、配合角色待正文导入后确定。")
     for key_task, items in sorted(unmatched.items(), key=lambda kv: kv[0].number):
-        names = "、".join(
-            f"“{r.department}”(任务{r.task.number})" for r in items
-        )
+        names = "、".join(f"“{r.department}”(任务{r.task.number})" for r in items)
         notes.append(
             f"重点任务{key_task.number}:附件列出{names},正文分工未列,角色未明确。"
         )

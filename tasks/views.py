@@ -54,7 +54,5 @@ class DepartmentDetailView(LoginRequiredMixin, DetailView):
         grouped = selectors.department_responsibilities(
             self.object, permissions.tasks_for_user(self.request.user)
         )
-        context["sections"] = [
-            (label, grouped[value]) for value, label in Role.choices
-        ]
+        context["sections"] = [(label, grouped[value]) for value, label in Role.choices]
         return context

@@ -83,14 +83,15 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+VALIDATORS_MODULE = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": f"{VALIDATORS_MODULE}.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": f"{VALIDATORS_MODULE}.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": f"{VALIDATORS_MODULE}.CommonPasswordValidator"},
+    {"NAME": f"{VALIDATORS_MODULE}.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tasks:task-list"
@@ -108,7 +109,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Uploads larger than this are refused before they are read.
-IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
+IMPORT_MAX_UPLOAD_BYTES = int(
+    os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+)
 # An xlsx whose parts unpack to more than this is refused before unpacking.
 IMPORT_MAX_UNPACKED_BYTES = int(
     os.environ.get("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)

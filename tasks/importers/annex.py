@@ -239,9 +239,7 @@ def _read_rows(sheet_name: str, grid, header_row: int, columns) -> AnnexSheet:
     numbers = sorted(first_row_of)
     gaps = sorted(set(range(numbers[0], numbers[-1] + 1)) - set(numbers))
     if gaps:
-        sheet.notes.append(
-            "序号不连续,缺少:" + "、".join(str(n) for n in gaps) + "。"
-        )
+        sheet.notes.append("序号不连续,缺少:" + "、".join(str(n) for n in gaps) + "。")
     return sheet
 
 
@@ -252,5 +250,5 @@ def _as_number(value: object) -> int | None:
         return value if value > 0 else None
     if isinstance(value, float):
         return int(value) if value.is_integer() and value > 0 else None
-    text = clean_text(value).rstrip(".、.")
+    text = clean_text(value).removesuffix(".").removesuffix("、").removesuffix(".")
     return int(text) if text.isdigit() and int(text) > 0 else None

@@ -117,7 +117,9 @@ def read_policy_text(text: str, file_name: str) -> PolicyText:
             )
     for task in policy.key_tasks:
         if not task.note:
-            policy.notes.append(f"第{task.line}行:重点任务{task.number}未注明牵头单位。")
+            policy.notes.append(
+                f"第{task.line}行:重点任务{task.number}未注明牵头单位。"
+            )
     if errors:
         raise ImportFailed(errors)
     return policy

@@ -95,7 +95,12 @@ def test_group_page_lists_its_members(client, policy, users):
     group = Department.objects.get(name="各区(市)人民政府、管委会")
     page = client.get(reverse("tasks:department-detail", args=[group.pk]))
     text = page.content.decode()
-    for member in ["月湖区人民政府", "余江区人民政府", "贵溪市人民政府", "信江新区管委会"]:
+    for member in [
+        "月湖区人民政府",
+        "余江区人民政府",
+        "贵溪市人民政府",
+        "信江新区管委会",
+    ]:
         assert member in text
 
 
@@ -107,7 +112,10 @@ def test_group_page_lists_its_members(client, policy, users):
         ({"section": "__s3__"}, [25, 26, 27, 28]),
         ({"q": "家政"}, [15, 16, 17]),
         ({"department": "__rsj__", "role": Role.UNSPECIFIED}, []),
-        ({"department": "__edu__", "role": Role.LEAD}, [18, 19, 20, 21, 26, 27, 31, 35, 36, 37, 38]),
+        (
+            {"department": "__edu__", "role": Role.LEAD},
+            [18, 19, 20, 21, 26, 27, 31, 35, 36, 37, 38],
+        ),
         ({"role": Role.UNSPECIFIED}, [26, 27, 29]),
     ],
 )

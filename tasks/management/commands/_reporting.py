@@ -2,7 +2,11 @@ from django.core.management.base import BaseCommand
 
 from tasks.services import Action, ImportReport
 
-ACTION_LABELS = {Action.CREATED: "新增", Action.UPDATED: "更新", Action.UNCHANGED: "未变"}
+ACTION_LABELS = {
+    Action.CREATED: "新增",
+    Action.UPDATED: "更新",
+    Action.UNCHANGED: "未变",
+}
 
 
 def write_report(command: BaseCommand, report: ImportReport, verbosity: int) -> None:

@@ -42,7 +42,7 @@ class Command(BaseCommand):
 
     def _demo_users(self):
         departments = {d.name: d for d in Department.objects.all()}
-        self.stdout.write(self.style.SUCCESS("\n演示账号(密码均为 %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"\n演示账号(密码均为 {DEMO_PASSWORD}):"))
         for username, role, department, full_name in DEMO_USERS:
             user_create(
                 username=username,
