@@ -113,6 +113,7 @@ class TaskResource(resources.ModelResource):
             row_result = RowResult()
             row_result.import_type = IMPORT_TYPES[outcome.action]
             row_result.object_id = outcome.object_id
+            row_result.instance = outcome.obj
             row_result.object_repr = outcome.label
             row_result.diff = [
                 str(outcome.number),

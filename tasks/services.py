@@ -49,6 +49,7 @@ class RowOutcome:
     label: str
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)
     object_id: int | None = None
+    obj: object | None = None
 
 
 @dataclass
@@ -294,7 +295,9 @@ def _annex_tasks(policy, sheet, key_tasks, departments_of, report) -> None:
                 for i, d in enumerate(wanted)
             )
             report.rows.append(
-                RowOutcome(row.number, Action.CREATED, str(task), object_id=task.pk)
+                RowOutcome(
+                    row.number, Action.CREATED, str(task), object_id=task.pk, obj=task
+                )
             )
             continue
         changes = {}
@@ -317,7 +320,9 @@ def _annex_tasks(policy, sheet, key_tasks, departments_of, report) -> None:
             )
             _sync_responsibilities(task, current, wanted)
         action = Action.UPDATED if changes else Action.UNCHANGED
-        report.rows.append(RowOutcome(row.number, action, str(task), changes, task.pk))
+        report.rows.append(
+            RowOutcome(row.number, action, str(task), changes, task.pk, task)
+        )
     numbers = {row.number for row in sheet.rows}
     absent = sorted(set(existing) - numbers)
     if absent:
@@ -400,7 +405,14 @@ def _text_key_tasks(policy, document, sections, roles_of, report) -> None:
             )
             _sync_assignments(key_task, [], roles_of[item.number])
             report.rows.append(
-                RowOutcome(item.number, Action.CREATED, str(key_task), {}, key_task.pk)
+                RowOutcome(
+                    item.number,
+                    Action.CREATED,
+                    str(key_task),
+                    {},
+                    key_task.pk,
+                    key_task,
+                )
             )
             continue
         if key_task.annex_title and not _similar(key_task.annex_title, item.title):
@@ -429,7 +441,9 @@ def _text_key_tasks(policy, document, sections, roles_of, report) -> None:
             changes["assignments"] = ("", item.note)
         action = Action.UPDATED if changes else Action.UNCHANGED
         report.rows.append(
-            RowOutcome(item.number, action, str(key_task), changes, key_task.pk)
+            RowOutcome(
+                item.number, action, str(key_task), changes, key_task.pk, key_task
+            )
         )
     if errors:
         raise ImportFailed(errors)

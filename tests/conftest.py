@@ -29,6 +29,12 @@ POLICY_PATH = next(
 POLICY_NUMBER = "鹰办发〔2022〕22号"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Real hashing costs half a second a user; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def departments(db):
     call_command("loaddata", "departments", verbosity=0)
