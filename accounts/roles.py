@@ -38,3 +38,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 # Roles that work in the admin site.
 STAFF_ROLES = {RoleName.SYSADMIN}
+
+
+def role_names(user) -> set[str]:
+    """The role values of a user's groups, read once per request."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        labels = {role.label: role.value for role in RoleName}
+        cached = {
+            labels[n] for n in user.groups.values_list("name", flat=True) if n in labels
+        }
+        user._role_names = cached
+    return cached
+
+
+def has_role(user, role: str) -> bool:
+    return role in role_names(user)

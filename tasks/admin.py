@@ -62,6 +62,15 @@ class KeyTaskAdmin(admin.ModelAdmin):
     inlines = [KeyTaskAssignmentInline]
 
 
+@admin.register(KeyTaskAssignment)
+class KeyTaskAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("key_task", "department", "role")
+    list_filter = ("role", "department__kind", "key_task__policy")
+    search_fields = ("department__name", "key_task__title")
+    list_select_related = ("key_task", "department")
+    autocomplete_fields = ("department",)
+
+
 class ResponsibilityInline(admin.TabularInline):
     model = Responsibility
     extra = 0

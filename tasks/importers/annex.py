@@ -14,6 +14,7 @@ import openpyxl
 from django.conf import settings
 from openpyxl.utils import get_column_letter
 
+from ..files import OLE2_SIGNATURE, FileRejected, check_zip_archive
 from .errors import ImportFailed
 from .text import clean_text, name_key
 
@@ -73,41 +74,20 @@ def open_workbook(data: bytes, file_name: str) -> openpyxl.Workbook:
         raise ImportFailed(
             f"文件“{file_name}”大小为 {_mb(len(data))},超过上限 {_mb(limit)}。"
         )
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if data[:8] == OLE2_SIGNATURE:
         raise ImportFailed(
             f"文件“{file_name}”是旧版 Excel(.xls)格式,请在 Excel 中另存为"
             " .xlsx 后再导入。"
         )
-    buffer = io.BytesIO(data)
-    if not zipfile.is_zipfile(buffer):
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportFailed(f"文件“{file_name}”不是 Excel 工作簿(.xlsx)。")
     try:
-        with zipfile.ZipFile(buffer) as archive:
-            entries = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise ImportFailed(f"文件“{file_name}”已损坏,无法读取:{exc}") from exc
-    if len(entries) > settings.IMPORT_MAX_ZIP_ENTRIES:
-        raise ImportFailed(
-            f"文件“{file_name}”包含 {len(entries)} 个内部文件,超过上限"
-            f" {settings.IMPORT_MAX_ZIP_ENTRIES} 个,已拒绝。"
-        )
-    unpacked = sum(entry.file_size for entry in entries)
-    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
-        raise ImportFailed(
-            f"文件“{file_name}”解压后为 {_mb(unpacked)},超过上限"
-            f" {_mb(settings.IMPORT_MAX_UNPACKED_BYTES)},疑似压缩炸弹,已拒绝。"
-        )
-    packed = sum(entry.compress_size for entry in entries) or 1
-    if unpacked > 1024 * 1024 and unpacked / packed > (
-        settings.IMPORT_MAX_COMPRESSION_RATIO
-    ):
-        raise ImportFailed(
-            f"文件“{file_name}”压缩比为 {unpacked // packed}:1,远超正常表格,"
-            "疑似压缩炸弹,已拒绝。"
-        )
-    if "xl/workbook.xml" not in {entry.filename for entry in entries}:
+        names = check_zip_archive(data, file_name)
+    except FileRejected as exc:
+        raise ImportFailed(str(exc)) from exc
+    if "xl/workbook.xml" not in names:
         raise ImportFailed(f"文件“{file_name}”不是 Excel 工作簿(.xlsx)。")
-    buffer.seek(0)
+    buffer = io.BytesIO(data)
     try:
         return openpyxl.load_workbook(buffer, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken file

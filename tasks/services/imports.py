@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .importers.annex import AnnexSheet
-from .importers.departments import DepartmentDirectory
-from .importers.errors import ImportFailed
-from .importers.policy_text import PolicyText
-from .importers.text import name_key
-from .models import (
+from ..importers.annex import AnnexSheet
+from ..importers.departments import DepartmentDirectory
+from ..importers.errors import ImportFailed
+from ..importers.policy_text import PolicyText
+from ..importers.text import name_key
+from ..models import (
     Department,
     ImportKind,
     ImportRecord,

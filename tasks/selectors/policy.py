@@ -2,8 +2,8 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .importers.errors import ImportFailed
-from .models import (
+from ..importers.errors import ImportFailed
+from ..models import (
     Department,
     KeyTask,
     KeyTaskAssignment,

@@ -2,9 +2,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from . import permissions, selectors
-from .filters import TaskFilter
-from .models import Role
+from .. import permissions, selectors
+from ..filters import TaskFilter
+from ..models import Role
 
 
 class TaskListView(LoginRequiredMixin, FilterView):

@@ -1,0 +1,27 @@
+from django.urls import reverse
+
+from . import permissions
+
+
+def navigation(request):
+    """The main menu for the signed-in user, decided by the permissions
+    module rather than by conditions in templates."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    if permissions.is_department_user(user):
+        items.append(("本期任务", reverse("tasks:my-tasks")))
+    if permissions.is_reviewer(user):
+        items += [
+            ("调度看板", reverse("tasks:dashboard")),
+            ("审核队列", reverse("tasks:review-queue")),
+            ("填报期", reverse("tasks:period-list")),
+        ]
+    items += [
+        ("重点任务", reverse("tasks:task-list")),
+        ("责任部门", reverse("tasks:department-list")),
+    ]
+    if user.is_staff:
+        items.append(("管理后台", reverse("admin:index")))
+    return {"nav_items": items}

@@ -1,0 +1,115 @@
+"""Checks on uploaded files: size, type by content, and zip archives
+(xlsx, docx) by their declared unpacked size before anything is unpacked."""
+
+import io
+import zipfile
+
+from django.conf import settings
+
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+IMAGE_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"GIF87a", "image/gif", "gif"),
+    (b"GIF89a", "image/gif", "gif"),
+)
+OFFICE_TYPES = {
+    "word/document.xml": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx",
+    ),
+    "xl/workbook.xml": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
+}
+EXTENSIONS = {
+    "pdf": "pdf",
+    "png": "png",
+    "jpg": "jpg",
+    "jpeg": "jpg",
+    "gif": "gif",
+    "docx": "docx",
+    "xlsx": "xlsx",
+}
+
+
+class FileRejected(Exception):
+    """A file refused before use; the message is in Chinese."""
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def check_zip_archive(data: bytes, file_name: str) -> set[str]:
+    """The names inside a zip-based file, after refusing archives whose
+    declared content is too large, too many or too compressed. Python's
+    zipfile never inflates an entry past its declared size, so the declared
+    sizes bound what any later reading can unpack."""
+    buffer = io.BytesIO(data)
+    if not zipfile.is_zipfile(buffer):
+        raise FileRejected(f"文件“{file_name}”不是有效的 Office 文档(不是 zip 格式)。")
+    try:
+        with zipfile.ZipFile(buffer) as archive:
+            entries = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise FileRejected(f"文件“{file_name}”已损坏,无法读取:{exc}") from exc
+    if len(entries) > settings.IMPORT_MAX_ZIP_ENTRIES:
+        raise FileRejected(
+            f"文件“{file_name}”包含 {len(entries)} 个内部文件,超过上限"
+            f" {settings.IMPORT_MAX_ZIP_ENTRIES} 个,已拒绝。"
+        )
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise FileRejected(
+            f"文件“{file_name}”解压后为 {megabytes(unpacked)},超过上限"
+            f" {megabytes(settings.IMPORT_MAX_UNPACKED_BYTES)},疑似压缩炸弹,已拒绝。"
+        )
+    packed = sum(entry.compress_size for entry in entries) or 1
+    ratio = unpacked / packed
+    if unpacked > 1024 * 1024 and ratio > settings.IMPORT_MAX_COMPRESSION_RATIO:
+        raise FileRejected(
+            f"文件“{file_name}”压缩比为 {int(ratio)}:1,远超正常文档,"
+            "疑似压缩炸弹,已拒绝。"
+        )
+    return {entry.filename for entry in entries}
+
+
+def sniff_evidence(data: bytes, file_name: str) -> tuple[str, str]:
+    """(content type, extension) of an evidence file, decided by its bytes;
+    the name's extension must agree with them."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if not data:
+        raise FileRejected(f"文件“{file_name}”是空文件。")
+    if len(data) > limit:
+        raise FileRejected(
+            f"文件“{file_name}”大小为 {megabytes(len(data))},"
+            f"超过上限 {megabytes(limit)}。"
+        )
+    claimed = EXTENSIONS.get(
+        file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    )
+    if claimed is None:
+        raise FileRejected(
+            f"文件“{file_name}”的类型不受支持,佐证材料只接受 PDF、图片(PNG、JPG、GIF)、"
+            "Word(.docx)和 Excel(.xlsx)。"
+        )
+    detected = _detect(data, file_name)
+    if detected is None or detected[1] != claimed:
+        raise FileRejected(f"文件“{file_name}”的内容与扩展名“.{claimed}”不符,已拒绝。")
+    return detected
+
+
+def _detect(data: bytes, file_name: str) -> tuple[str, str] | None:
+    if data.startswith(b"%PDF-"):
+        return "application/pdf", "pdf"
+    for signature, content_type, extension in IMAGE_SIGNATURES:
+        if data.startswith(signature):
+            return content_type, extension
+    if data.startswith(b"PK"):
+        names = check_zip_archive(data, file_name)
+        for marker, detected in OFFICE_TYPES.items():
+            if marker in names and "[Content_Types].xml" in names:
+                return detected
+    return None

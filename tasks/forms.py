@@ -1,0 +1,54 @@
+from django import forms
+
+from .models import ProgressReport, ProgressStatus
+
+
+class ReportForm(forms.ModelForm):
+    """The department's text; ``version`` is the one the editor started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    proposed_status = forms.ChoiceField(
+        label="进度判断",
+        choices=[("", "请选择")] + ProgressStatus.choices,
+        required=False,
+    )
+    completion = forms.IntegerField(
+        label="完成度(%)", min_value=0, max_value=100, required=False
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["progress", "problems", "next_steps", "proposed_status", "completion"]
+        widgets = {
+            "progress": forms.Textarea(attrs={"rows": 6}),
+            "problems": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="理由", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="佐证材料")
+
+
+class PeriodForm(forms.Form):
+    year = forms.IntegerField(label="年份", min_value=2022, max_value=2035)
+    month = forms.IntegerField(label="月份", min_value=1, max_value=12)
+    deadline = forms.DateField(
+        label="截止日期",
+        required=False,
+        help_text="留空则为当月 25 日",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class UrgeForm(forms.Form):
+    period = forms.IntegerField(widget=forms.HiddenInput)
+    message = forms.CharField(
+        label="催办内容", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

@@ -1,0 +1,161 @@
+"""Reads for periods, progress reports and a department's home page."""
+
+import datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from .. import permissions
+from ..models import (
+    Evidence,
+    PeriodStatus,
+    ProgressReport,
+    ReportingPeriod,
+    ReportState,
+    ReportTransition,
+    Role,
+    Urge,
+)
+from ..services.reports import MOVES
+
+PENDING_STATES = (ReportState.DRAFT, ReportState.RETURNED)
+
+
+def current_period(today: datetime.date | None = None) -> ReportingPeriod | None:
+    """The period a department works on now: the latest open one, else the
+    latest one."""
+    periods = ReportingPeriod.objects.order_by("-year", "-month")
+    return periods.filter(status=PeriodStatus.OPEN).first() or periods.first()
+
+
+def period_list() -> QuerySet[ReportingPeriod]:
+    return ReportingPeriod.objects.order_by("-year", "-month")
+
+
+def department_period_reports(user, period: ReportingPeriod) -> list[ProgressReport]:
+    """The user's department's reports for the period, overdue ones first,
+    then those still to write, then the rest, each by task number."""
+    now = timezone.now()
+    overdue = timezone.localtime(now).date() > period.deadline
+    reports = (
+        permissions.own_reports(user)
+        .filter(period=period)
+        .select_related("task__key_task", "period", "updated_by")
+        .annotate(
+            urgency=Case(
+                When(state__in=PENDING_STATES, then=Value(0 if overdue else 1)),
+                When(state=ReportState.PENDING_SIGNOFF, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("urgency", "task__number")
+    )
+    result = list(reports)
+    for report in result:
+        report.is_overdue = overdue and report.state in PENDING_STATES
+    return result
+
+
+def department_urges(user, limit: int = 5) -> list[Urge]:
+    if not permissions.is_department_user(user):
+        return []
+    return list(
+        Urge.objects.filter(department_id=user.department_id)
+        .select_related("period", "created_by")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def report_detail(user) -> QuerySet[ProgressReport]:
+    return (
+        permissions.reports_for_user(user)
+        .select_related(
+            "task__key_task__section",
+            "task__policy",
+            "department",
+            "period",
+            "updated_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "transitions",
+                queryset=ReportTransition.objects.select_related("actor").order_by(
+                    "at", "pk"
+                ),
+            ),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("uploaded_by").order_by(
+                    "uploaded_at"
+                ),
+            ),
+        )
+    )
+
+
+def contributions(user, report: ProgressReport) -> list[ProgressReport]:
+    """For a lead department: what the cooperating departments have written
+    on the same task and period, whatever their state, so that the lead can
+    draw on it. Others see only what their scope allows."""
+    others = ProgressReport.objects.filter(
+        task_id=report.task_id, period_id=report.period_id
+    ).exclude(pk=report.pk)
+    writes_lead = (
+        report.role == Role.LEAD and report.department_id == user.department_id
+    )
+    if not (permissions.is_reviewer(user) or writes_lead):
+        others = others.filter(pk__in=permissions.reports_for_user(user))
+    return list(
+        others.exclude(progress="")
+        .select_related("department")
+        .order_by("role", "department__sort_order")
+    )
+
+
+def allowed_moves(user, report: ProgressReport) -> list[tuple[str, str, bool]]:
+    """The moves the user may make on the report now: (action, label,
+    needs a reason)."""
+    moves = []
+    for action, move in MOVES.items():
+        if report.state not in move.sources or not permissions.can(
+            user, action, report
+        ):
+            continue
+        if action == "submit" and not report.is_editable:
+            continue
+        if action == "reopen" and (
+            report.period.is_open
+            or (report.reopened and report.state in PENDING_STATES)
+        ):
+            continue
+        moves.append((action, move.label, move.needs_reason))
+    return moves
+
+
+def review_queue(user) -> QuerySet[ProgressReport]:
+    if not permissions.is_reviewer(user):
+        return ProgressReport.objects.none()
+    return (
+        ProgressReport.objects.filter(state=ReportState.SUBMITTED)
+        .select_related("task__key_task", "department", "period")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def period_summaries() -> QuerySet[ReportingPeriod]:
+    """Periods with the count of reports in each state, in one query."""
+    counts = {
+        f"{state}_count": Count("reports", filter=Q(reports__state=state))
+        for state in ReportState.values
+    }
+    return period_list().annotate(report_count=Count("reports"), **counts)

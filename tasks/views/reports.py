@@ -1,0 +1,187 @@
+"""A department's home, its reports, their workflow and evidence."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from .. import permissions, selectors, services
+from ..forms import EvidenceForm, ReasonForm, ReportForm
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each person's first page: the reviewer's dashboard, a department's
+    tasks of the period, else the task list."""
+    if permissions.is_reviewer(request.user):
+        return redirect("tasks:dashboard")
+    if permissions.is_department_user(request.user):
+        return redirect("tasks:my-tasks")
+    return redirect("tasks:task-list")
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_department_user(request.user):
+        raise PermissionDenied("本页面只对部门填报员和负责人开放。")
+    periods = selectors.period_list()
+    period = None
+    if "period" in request.GET:
+        period = get_object_or_404(periods, pk=request.GET["period"])
+    period = period or selectors.current_period()
+    reports = (
+        selectors.department_period_reports(request.user, period) if period else []
+    )
+    return render(
+        request,
+        "tasks/my_tasks.html",
+        {
+            "period": period,
+            "periods": periods[:24],
+            "reports": reports,
+            "urges": selectors.department_urges(request.user),
+            "overdue_count": sum(1 for r in reports if r.is_overdue),
+        },
+    )
+
+
+class ReportDetailView(LoginRequiredMixin, DetailView):
+    template_name = "tasks/report_detail.html"
+    context_object_name = "report"
+
+    def get_queryset(self):
+        return selectors.report_detail(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.object
+        user = self.request.user
+        context["moves"] = selectors.allowed_moves(user, report)
+        context["contributions"] = selectors.contributions(user, report)
+        context["can_edit"] = report.is_editable and permissions.can(
+            user, "edit", report
+        )
+        context["reason_form"] = ReasonForm()
+        context["evidence_form"] = EvidenceForm()
+        return context
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(selectors.report_detail(request.user), pk=pk)
+    if not permissions.can(request.user, "edit", report):
+        raise Http404
+    form = ReportForm(
+        request.POST or None, instance=report, initial={"version": report.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_save(
+                report=report,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+            )
+        except services.ReportError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if "submit" in request.POST:
+                return _transition(request, report, "submit")
+            messages.success(request, "已保存。")
+            return redirect(report)
+    return render(
+        request,
+        "tasks/report_edit.html",
+        {
+            "report": report,
+            "form": form,
+            "contributions": selectors.contributions(request.user, report),
+            "evidence_form": EvidenceForm(),
+            "editable": report.is_editable,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def report_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    report = get_object_or_404(selectors.report_detail(request.user), pk=pk)
+    return _transition(request, report, action)
+
+
+def _transition(request, report, action):
+    form = ReasonForm(request.POST)
+    reason = form.data.get("reason", "")
+    try:
+        services.report_transition(
+            report=report, action=action, actor=request.user, reason=reason
+        )
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已{services.MOVES[action].label}。")
+    return redirect(report)
+
+
+@require_POST
+@login_required
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(selectors.report_detail(request.user), pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择要上传的文件。")
+    else:
+        try:
+            services.evidence_add(
+                report=report, upload=form.cleaned_data["file"], actor=request.user
+            )
+        except services.ReportError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "佐证材料已上传。")
+    return redirect(request.POST.get("next") or report.get_absolute_url())
+
+
+@require_POST
+@login_required
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(
+        permissions.evidence_for_user(request.user).select_related("report__period"),
+        pk=pk,
+    )
+    try:
+        services.evidence_remove(evidence=evidence, actor=request.user)
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已删除佐证材料。")
+    return redirect(evidence.report)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_object_or_404(permissions.evidence_for_user(request.user), pk=pk)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class ReviewQueueView(LoginRequiredMixin, ListView):
+    template_name = "tasks/review_queue.html"
+    context_object_name = "reports"
+    paginate_by = 50
+
+    def get_queryset(self):
+        if not permissions.is_reviewer(self.request.user):
+            raise PermissionDenied("审核队列只对人社局审核员开放。")
+        return selectors.review_queue(self.request.user)
