@@ -96,3 +96,31 @@ def users(departments):
         "sysadmin": make("sysadmin", RoleName.SYSADMIN, "市人社局"),
         "other_department": make("other", RoleName.REPORTER, "市教育局"),
     }
+
+
+@pytest.fixture
+def period(policy):
+    """This month's period, open, with its deadline ten days ahead."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tasks.services import period_open
+
+    today = timezone.localdate()
+    return period_open(
+        year=today.year,
+        month=today.month,
+        deadline=today + datetime.timedelta(days=10),
+    )
+
+
+def fill(report, user, **values):
+    """Write a report's required text as its department would."""
+    from tasks.services import report_save
+
+    data = {"progress": "本月完成培训 300 人次。", "proposed_status": "on_track"}
+    data.update(values)
+    return report_save(
+        report=report, data=data, expected_version=report.version, actor=user
+    )
