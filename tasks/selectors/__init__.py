@@ -19,6 +19,7 @@ from .reports import (
     period_list,
     period_summaries,
     report_detail,
+    return_note,
     review_queue,
 )
 
@@ -31,6 +32,7 @@ __all__ = [
     "period_list",
     "period_summaries",
     "report_detail",
+    "return_note",
     "review_queue",
     "department_detail",
     "department_list",

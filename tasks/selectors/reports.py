@@ -159,3 +159,12 @@ def period_summaries() -> QuerySet[ReportingPeriod]:
         for state in ReportState.values
     }
     return period_list().annotate(report_count=Count("reports"), **counts)
+
+
+def return_note(report: ProgressReport) -> ReportTransition | None:
+    """The move that sent a returned report back, from the prefetched
+    history, so that the department sees why first."""
+    if report.state != ReportState.RETURNED:
+        return None
+    moves = [t for t in report.transitions.all() if t.to_state == ReportState.RETURNED]
+    return moves[-1] if moves else None

@@ -65,6 +65,7 @@ class ReportDetailView(LoginRequiredMixin, DetailView):
         context["can_edit"] = report.is_editable and permissions.can(
             user, "edit", report
         )
+        context["return_note"] = selectors.return_note(report)
         context["reason_form"] = ReasonForm()
         context["evidence_form"] = EvidenceForm()
         return context
@@ -102,6 +103,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "contributions": selectors.contributions(request.user, report),
             "evidence_form": EvidenceForm(),
             "editable": report.is_editable,
+            "return_note": selectors.return_note(report),
         },
         status=400 if form.errors else 200,
     )

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from accounts.roles import RoleName
-from tasks.models import Task
+from tasks.models import ReportState, Task
 from tests.tasks.snapshot import policy_snapshot
 
 
@@ -36,4 +36,21 @@ def test_setup_portal_loads_policy_and_one_demo_account_per_role(capsys):
     assert User.objects.get(username="admin").is_staff
     assert not User.objects.get(username="reporter").is_staff
     assert User.objects.get(username="reporter").check_password("Yingtan#2025demo")
-    assert User.objects.count() == 5
+    loginable = [u.username for u in User.objects.all() if u.has_usable_password()]
+    assert sorted(loginable) == sorted(
+        ["admin", "reviewer", "reporter", "leader", "reporter-edu"]
+    )
+
+
+@pytest.mark.django_db
+def test_demo_data_has_reports_in_every_state_and_late_ones(capsys):
+    from tasks.models import PeriodStatus, ProgressReport, ReportingPeriod
+
+    call_command("setup_portal", demo=True)
+    states = set(ProgressReport.objects.values_list("state", flat=True))
+    assert states == set(ReportState.values)
+    assert ProgressReport.objects.filter(is_late=True).exists()
+    assert ProgressReport.objects.filter(transitions__action="return").exists()
+    statuses = list(ReportingPeriod.objects.values_list("status", flat=True))
+    assert statuses.count(PeriodStatus.OPEN) == 1
+    assert statuses.count(PeriodStatus.CLOSED) == 3

@@ -5,8 +5,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.models import User
 from accounts.roles import RoleName
 from accounts.services import roles_ensure, user_create
+from tasks.demo import demo_reports_create
 from tasks.models import Department
 
 SOURCE = Path(settings.BASE_DIR) / "fixtures" / "source"
@@ -39,6 +41,13 @@ class Command(BaseCommand):
             roles_ensure()
             if demo:
                 self._demo_users()
+                written = demo_reports_create(
+                    reviewer=User.objects.get(username="reviewer")
+                )
+                if written:
+                    self.stdout.write(
+                        f"演示数据:已写入近几个月的进展报告 {written} 份。"
+                    )
 
     def _demo_users(self):
         departments = {d.name: d for d in Department.objects.all()}
