@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import dashboard, periods, policy, reports, sheet
+from .views import dashboard, periods, policy, reports, sheet, urging
 
 app_name = "tasks"
 
@@ -36,7 +36,7 @@ urlpatterns = [
         name="period-action",
     ),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
-    path("urge/<int:department_pk>/", dashboard.urge, name="urge"),
+    path("urge/<int:department_pk>/", urging.urge, name="urge"),
     path("periods/<int:pk>/sheet.xlsx", sheet.sheet_download, name="sheet-download"),
     path("periods/<int:pk>/sheet/upload/", sheet.sheet_upload, name="sheet-upload"),
 ]

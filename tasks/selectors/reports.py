@@ -25,7 +25,7 @@ from ..models import (
     Role,
     Urge,
 )
-from ..services.reports import MOVES
+from ..workflow import MOVES
 
 PENDING_STATES = (ReportState.DRAFT, ReportState.RETURNED)
 
@@ -168,3 +168,37 @@ def return_note(report: ProgressReport) -> ReportTransition | None:
         return None
     moves = [t for t in report.transitions.all() if t.to_state == ReportState.RETURNED]
     return moves[-1] if moves else None
+
+
+def department_mail_recipients(department_ids: list[int]) -> dict[int, list[str]]:
+    """Addresses that reminders and urges go to, by department: its active
+    reporters and leaders with an email address on file."""
+    from collections import defaultdict
+
+    from accounts.models import User
+    from accounts.roles import RoleName
+
+    rows = (
+        User.objects.filter(
+            department_id__in=department_ids,
+            is_active=True,
+            groups__name__in=[RoleName.REPORTER.label, RoleName.LEADER.label],
+        )
+        .exclude(email="")
+        .order_by("email")
+        .values_list("department_id", "email")
+        .distinct()
+    )
+    by_department: dict[int, list[str]] = defaultdict(list)
+    for department_id, email in rows:
+        by_department[department_id].append(email)
+    return by_department
+
+
+def department_sheet_reports(user, period: ReportingPeriod) -> QuerySet[ProgressReport]:
+    """The reports of the user's department in the period's reporting sheet."""
+    return (
+        permissions.own_reports(user)
+        .filter(period=period)
+        .select_related("task__key_task", "period", "updated_by")
+    )

@@ -9,6 +9,7 @@ from .imports import (
     policy_assign_roles,
     policy_text_import,
 )
+from .reminders import RunResult, reminders_run
 from .reports import (
     MOVES,
     ConcurrentEdit,
@@ -29,6 +30,7 @@ __all__ = [
     "MOVES",
     "ConcurrentEdit",
     "ReportError",
+    "RunResult",
     "deadline_passed",
     "evidence_add",
     "evidence_remove",
@@ -37,6 +39,7 @@ __all__ = [
     "period_open",
     "period_reopen",
     "report_save",
+    "reminders_run",
     "report_transition",
     "urge_create",
     "Action",

@@ -7,7 +7,6 @@ the one place that checks a move, saves it and records who, when and why.
 import datetime
 import hashlib
 import uuid
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -30,6 +29,10 @@ from ..models import (
     Responsibility,
     Urge,
 )
+from ..selectors.reports import department_mail_recipients
+from ..workflow import MOVES
+
+S = ReportState
 
 
 class ReportError(Exception):
@@ -40,28 +43,6 @@ class ConcurrentEdit(ReportError):
     pass
 
 
-@dataclass(frozen=True)
-class Move:
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    needs_reason: bool = False
-
-
-S = ReportState
-MOVES: dict[str, Move] = {
-    "submit": Move("提交", (S.DRAFT, S.RETURNED), S.SUBMITTED),
-    "sign_off": Move("签批报送", (S.PENDING_SIGNOFF,), S.SUBMITTED),
-    "decline": Move("负责人退回", (S.PENDING_SIGNOFF,), S.RETURNED, needs_reason=True),
-    "approve": Move("审核通过", (S.SUBMITTED,), S.APPROVED),
-    "return": Move("退回修改", (S.SUBMITTED,), S.RETURNED, needs_reason=True),
-    "reopen": Move(
-        "重新开放",
-        (S.DRAFT, S.PENDING_SIGNOFF, S.SUBMITTED, S.RETURNED, S.APPROVED),
-        S.RETURNED,
-        needs_reason=True,
-    ),
-}
 EDITABLE_FIELDS = (
     "progress",
     "problems",
@@ -305,11 +286,7 @@ def urge_create(
     message = (message or "").strip() or (
         f"请抓紧完成{period}“技能鹰潭行动”进展报告的填报,截止日期为{period.deadline:%Y年%m月%d日}。"
     )
-    recipients = sorted(
-        department.users.filter(is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    recipients = department_mail_recipients([department.pk]).get(department.pk, [])
     with transaction.atomic():
         urge = Urge.objects.create(
             period=period,
