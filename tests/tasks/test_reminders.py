@@ -460,14 +460,11 @@ def test_open_current_does_not_reopen_a_closed_month(period):
 
 # Urging (催办)
 
-urging_urls = pytest.mark.urls("tests.tasks.urls_urging")
-
 
 def urge_url() -> str:
     return reverse("tasks:urge", args=[guixi().pk])
 
 
-@urging_urls
 @pytest.mark.django_db
 def test_reviewer_urges_a_department_by_mail(client, period, mailboxes):
     client.force_login(mailboxes["reviewer"])
@@ -487,7 +484,6 @@ def test_reviewer_urges_a_department_by_mail(client, period, mailboxes):
     assert message.body == "请于本周内完成填报。"
 
 
-@urging_urls
 @pytest.mark.django_db
 def test_urge_without_message_sends_the_standard_text(client, period, mailboxes):
     client.force_login(mailboxes["reviewer"])
@@ -497,7 +493,6 @@ def test_urge_without_message_sends_the_standard_text(client, period, mailboxes)
     assert "2025年3月" in Urge.objects.get().message
 
 
-@urging_urls
 @pytest.mark.django_db
 def test_urge_returns_to_a_local_next_page_only(client, period, users):
     client.force_login(users["reviewer"])
@@ -512,7 +507,6 @@ def test_urge_returns_to_a_local_next_page_only(client, period, users):
     assert response["Location"] == reverse("tasks:dashboard") + f"?period={period.pk}"
 
 
-@urging_urls
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["reporter", "leader", "other_department", "sysadmin"])
 def test_only_the_reviewer_may_urge(client, period, mailboxes, role):
@@ -525,7 +519,6 @@ def test_only_the_reviewer_may_urge(client, period, mailboxes, role):
     assert mail.outbox == []
 
 
-@urging_urls
 @pytest.mark.django_db
 def test_anonymous_urge_is_sent_to_login(client, period):
     response = client.post(urge_url(), {"period": period.pk})
@@ -535,7 +528,6 @@ def test_anonymous_urge_is_sent_to_login(client, period):
     assert not Urge.objects.exists()
 
 
-@urging_urls
 @pytest.mark.django_db
 def test_urge_by_get_is_not_allowed(client, period, users):
     client.force_login(users["reviewer"])
@@ -544,7 +536,6 @@ def test_urge_by_get_is_not_allowed(client, period, users):
     assert not Urge.objects.exists()
 
 
-@urging_urls
 @pytest.mark.django_db
 def test_urge_without_period_is_refused_with_a_message(client, period, users):
     client.force_login(users["reviewer"])
@@ -556,7 +547,6 @@ def test_urge_without_period_is_refused_with_a_message(client, period, users):
     assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["error"]
 
 
-@urging_urls
 @pytest.mark.django_db
 def test_urge_of_unknown_department_or_period_answers_404(client, period, users):
     client.force_login(users["reviewer"])
@@ -567,7 +557,6 @@ def test_urge_of_unknown_department_or_period_answers_404(client, period, users)
     assert client.post(urge_url(), {"period": period.pk + 1000}).status_code == 404
 
 
-@urging_urls
 @pytest.mark.django_db
 def test_refused_urge_is_shown_as_an_error(client, period, users, monkeypatch):
     def refuse(**kwargs):
