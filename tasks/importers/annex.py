@@ -14,9 +14,15 @@ import openpyxl
 from django.conf import settings
 from openpyxl.utils import get_column_letter
 
-from ..files import OLE2_SIGNATURE, FileRejected, check_zip_archive
+from ..files import (
+    OLE2_SIGNATURE,
+    FileRejected,
+    check_zip_archive,
+    megabytes,
+    unpack_zip_bounded,
+)
 from .errors import ImportFailed
-from .text import clean_text, name_key
+from .text import clean_text, name_key, to_half_width
 
 COLUMNS = {
     "number": ("序号", "编号"),
@@ -72,7 +78,8 @@ def open_workbook(data: bytes, file_name: str) -> openpyxl.Workbook:
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if len(data) > limit:
         raise ImportFailed(
-            f"文件“{file_name}”大小为 {_mb(len(data))},超过上限 {_mb(limit)}。"
+            f"文件“{file_name}”大小为 {megabytes(len(data))},"
+            f"超过上限 {megabytes(limit)}。"
         )
     if data[:8] == OLE2_SIGNATURE:
         raise ImportFailed(
@@ -83,11 +90,11 @@ def open_workbook(data: bytes, file_name: str) -> openpyxl.Workbook:
         raise ImportFailed(f"文件“{file_name}”不是 Excel 工作簿(.xlsx)。")
     try:
         names = check_zip_archive(data, file_name)
+        if "xl/workbook.xml" not in names:
+            raise ImportFailed(f"文件“{file_name}”不是 Excel 工作簿(.xlsx)。")
+        buffer = io.BytesIO(unpack_zip_bounded(data, file_name))
     except FileRejected as exc:
         raise ImportFailed(str(exc)) from exc
-    if "xl/workbook.xml" not in names:
-        raise ImportFailed(f"文件“{file_name}”不是 Excel 工作簿(.xlsx)。")
-    buffer = io.BytesIO(data)
     try:
         return openpyxl.load_workbook(buffer, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken file
@@ -106,10 +113,6 @@ def read_annex(data: bytes, file_name: str) -> AnnexSheet:
         f"文件“{file_name}”的工作表({names})中没有找到表头行:表头应包含"
         "“序号”“重点任务”“工作要求”“责任部门”四列。"
     )
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def _grid(worksheet) -> list[list[object]]:
@@ -230,5 +233,5 @@ def _as_number(value: object) -> int | None:
         return value if value > 0 else None
     if isinstance(value, float):
         return int(value) if value.is_integer() and value > 0 else None
-    text = clean_text(value).removesuffix(".").removesuffix("、").removesuffix(".")
+    text = to_half_width(clean_text(value)).removesuffix(".").removesuffix("\u3001")
     return int(text) if text.isdigit() and int(text) > 0 else None

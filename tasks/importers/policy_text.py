@@ -67,7 +67,7 @@ def decode(data: bytes, file_name: str) -> str:
 
 def read_policy_text(text: str, file_name: str) -> PolicyText:
     lines = [to_half_width(clean_text(line)) for line in text.splitlines()]
-    header = _read_header(text)
+    header = _read_header(to_half_width(text))
     errors: list[str] = []
     if not header.get("number"):
         errors.append(f"文件“{file_name}”中没有找到文号(“文 号:”一行)。")
@@ -138,7 +138,7 @@ def chinese_numeral(text: str) -> int:
 def _read_header(text: str) -> dict[str, str]:
     header: dict[str, str] = {}
     for name, label in HEADER_FIELDS.items():
-        match = re.search(rf"{label}\s*[::]\s*([^|\n]*)", text)
+        match = re.search(rf"{label}\s*:\s*([^|\n]*)", text)
         if match:
             header[name] = clean_text(match[1])
     return header

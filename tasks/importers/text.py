@@ -1,23 +1,34 @@
-"""Cleaning of Chinese document text as offices type and print it."""
+"""Cleaning of Chinese document text as offices type and print it.
+
+Full-width characters are written as escapes here: some editors fold them
+to ASCII, which would silently turn the mapping into a no-op.
+"""
 
 import re
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’"
-# A line break or space between two Chinese characters is a wrap artefact
-# ("技能\n人才", "技能 人才"); between Latin words or digits it is real.
-_WRAP = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])\s+(?=[{_CJK}{_CJK_PUNCT}])")
+_CJK_MARKS = r"\u3000-\u303f\uff00-\uffef\u201c\u201d\u2018\u2019"
+# ASCII marks that these documents use between Chinese words ("过程,助推").
+_ASCII_MARKS = r",.;:()%!?"
+_CHINESE = f"{_CJK}{_CJK_MARKS}"
+# A space or line break between two pieces of Chinese text is a wrap
+# artefact ("技能\n人才", "技能 人才", "过程,\n助推"); so is a line break
+# next to Chinese text ("230\n家"). Between Latin words both are real.
+_WRAP_BETWEEN = re.compile(
+    rf"(?<=[{_CHINESE}{_ASCII_MARKS}])\s+(?=[{_CHINESE}{_ASCII_MARKS}])"
+)
+_WRAP_LINE = re.compile(rf"(?<=[{_CHINESE}])\s*\n\s*|\s*\n\s*(?=[{_CHINESE}])")
 _SPACES = re.compile(r"\s+")
 
 _TO_HALF = str.maketrans(
     {
-        "(": "(",
-        ")": ")",
-        ",": ",",
-        ";": ";",
-        ":": ":",
-        "．": ".",
-        "、": "、",
+        "\uff08": "(",
+        "\uff09": ")",
+        "\uff0c": ",",
+        "\uff1b": ";",
+        "\uff1a": ":",
+        "\uff0e": ".",
+        "\uff05": "%",
         "\u3000": " ",
     }
 )
@@ -28,16 +39,18 @@ def clean_text(value: object) -> str:
     if value is None:
         return ""
     text = str(value).replace("\u00a0", " ").replace("\u3000", " ")
-    text = _WRAP.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _WRAP_LINE.sub("", text)
+    text = _WRAP_BETWEEN.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 
 def name_key(value: str) -> str:
     """The form under which names are compared: no spaces, half-width marks.
 
-    "各区(市)人民政府、管委会" and "各区 (市) 人民政府、管委会" share a key.
+    "各区(市)人民政府、管委会" and "各区\uff08市\uff09人民政府、管委会" share a key.
     """
-    return _SPACES.sub("", clean_text(value).translate(_TO_HALF))
+    return _SPACES.sub("", to_half_width(clean_text(value)))
 
 
 def to_half_width(value: str) -> str:

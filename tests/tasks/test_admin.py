@@ -24,6 +24,7 @@ MODELS = [
     Policy,
     Section,
     KeyTask,
+    KeyTaskAssignment,
     Task,
     Responsibility,
     Department,
