@@ -284,7 +284,7 @@ class BoardRow:
 def board_key(state: str, proposed_status: str) -> str:
     """An approved report shows its progress judgement, any other its
     workflow state."""
-    if state == ReportState.APPROVED and proposed_status in SEVERITY:
+    if state == ReportState.APPROVED and proposed_status in ProgressStatus.values:
         return proposed_status
     return state
 
@@ -321,7 +321,7 @@ def task_month_board(year: int, periods: Iterable[ReportingPeriod]) -> list[Boar
             leads.add(cell)
         if cell not in worst or SEVERITY[key] < SEVERITY[worst[cell][0]]:
             worst[cell] = (key, pk)
-    tasks = Task.objects.select_related("key_task").order_by("policy__number", "number")
+    tasks = Task.objects.order_by("policy__number", "number")
     board = []
     for task in tasks:
         cells = []
@@ -344,7 +344,7 @@ def task_month_board(year: int, periods: Iterable[ReportingPeriod]) -> list[Boar
             elif month in opened:
                 cells.append(BoardCell(month=month, key=NO_REPORT, label="无报告"))
             else:
-                cells.append(BoardCell(month=month, key=NO_PERIOD, label="未开放"))
+                cells.append(BoardCell(month=month, key=NO_PERIOD, label="未开放填报"))
         board.append(BoardRow(task=task, cells=cells))
     return board
 

@@ -34,6 +34,8 @@ from ..models import (
 # Below this similarity the annex's and the text's names of the same
 # numbered key task are taken to be different key tasks.
 KEY_TASK_NAME_MIN_SIMILARITY = 0.6
+# The best match must beat the next best by this much to be taken.
+KEY_TASK_NAME_MIN_MARGIN = 0.1
 
 
 class Action:
@@ -156,8 +158,8 @@ def policy_text_import(
     report = ImportReport(notes=list(document.notes), dry_run=dry_run)
     try:
         with transaction.atomic():
-            policy = _policy_header(document)
-            sections = _sections(policy, document)
+            policy = _policy_header(document, report)
+            sections = _sections(policy, document, report)
             _text_key_tasks(policy, document, sections, roles_of, report)
             report.notes.extend(policy_assign_roles(policy=policy))
             _record(policy, ImportKind.POLICY, file_name, sha256, user, report)
@@ -232,42 +234,86 @@ def _unknown_departments_message(unknown: list[str]) -> str:
     )
 
 
-def _similar(a: str, b: str) -> bool:
+def _similarity(a: str, b: str) -> float:
     a, b = name_key(a), name_key(b)
+    if a == b:
+        return 1.0
     if a in b or b in a:
-        return True
-    return difflib.SequenceMatcher(None, a, b).ratio() >= KEY_TASK_NAME_MIN_SIMILARITY
+        return 0.95
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _pair_by_name(
+    titles: dict[int, str], others: dict[int, str], what: str, other_what: str
+) -> dict[int, int]:
+    """Pair each of ``titles`` with the one of ``others`` whose name it
+    clearly resembles most; refuse, naming it, any that resembles none or
+    two about equally, or that another has already claimed."""
+    pairs: dict[int, int] = {}
+    claimed: dict[int, int] = {}
+    errors = []
+    for key, title in titles.items():
+        scored = sorted(
+            ((_similarity(title, other), number) for number, other in others.items()),
+            reverse=True,
+        )
+        best, number = scored[0] if scored else (0.0, None)
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        if best < KEY_TASK_NAME_MIN_SIMILARITY:
+            errors.append(f"{what}“{title}”在{other_what}中找不到对应的重点任务。")
+        elif best < 1.0 and best - runner_up < KEY_TASK_NAME_MIN_MARGIN:
+            errors.append(
+                f"{what}“{title}”与{other_what}中的多项重点任务名称相近,无法确定对应关系。"
+            )
+        elif number in claimed:
+            errors.append(
+                f"{what}“{title}”与“{titles[claimed[number]]}”对应到{other_what}的"
+                f"同一项重点任务“{others[number]}”。"
+            )
+        else:
+            claimed[number] = key
+            pairs[key] = number
+    if errors:
+        raise ImportFailed(errors)
+    return pairs
 
 
 def _annex_key_tasks(
     policy: Policy, sheet: AnnexSheet, report: ImportReport
 ) -> dict[str, KeyTask]:
+    """The key task of each annex title, by name. Before the text is
+    loaded the annex numbers its key tasks in order of appearance; once it
+    is, each annex title is paired with the text's key task of that name."""
     existing = {k.number: k for k in KeyTask.objects.filter(policy=policy)}
+    titles = dict(enumerate(sheet.key_task_titles(), start=1))
+    texts = {n: k.title for n, k in existing.items() if k.title}
+    numbers = (
+        _pair_by_name(titles, texts, "附件中的重点任务", "正文")
+        if texts
+        else {position: position for position in titles}
+    )
     by_title: dict[str, KeyTask] = {}
-    errors = []
-    for number, title in enumerate(sheet.key_task_titles(), start=1):
+    for position, title in titles.items():
+        number = numbers[position]
         key_task = existing.get(number)
         if key_task is None:
             key_task = KeyTask.objects.create(
                 policy=policy, number=number, annex_title=title
             )
         else:
-            if key_task.title and not _similar(key_task.title, title):
-                errors.append(
-                    f"附件第{number}个重点任务“{title}”与正文第{number}项"
-                    f"“{key_task.title}”对不上,请核对附件中重点任务的顺序。"
-                )
-                continue
             if key_task.title and name_key(key_task.title) != name_key(title):
                 report.notes.append(
                     f"重点任务{number}:附件作“{title}”,正文作“{key_task.title}”。"
                 )
             if key_task.annex_title != title:
+                if key_task.annex_title:
+                    report.notes.append(
+                        f"重点任务{number}的附件名称由“{key_task.annex_title}”"
+                        f"改为“{title}”。"
+                    )
                 key_task.annex_title = title
                 key_task.save(update_fields=["annex_title"])
         by_title[name_key(title)] = key_task
-    if errors:
-        raise ImportFailed(errors)
     return by_title
 
 
@@ -353,17 +399,30 @@ def _sync_responsibilities(task, current, wanted) -> None:
     Responsibility.objects.bulk_create(to_create)
 
 
-def _policy_header(document: PolicyText) -> Policy:
-    policy, _ = Policy.objects.get_or_create(number=document.number)
-    fields = {
-        "title": document.title,
-        "issuer": document.issuer,
-        "index_number": document.index_number,
-        "issued_on": document.issued_on,
-        "repealed_on": document.repealed_on,
-        "validity": document.validity,
-    }
+HEADER_LABELS = {
+    "title": "标题",
+    "issuer": "发文机关",
+    "index_number": "索引号",
+    "issued_on": "成文日期",
+    "repealed_on": "废止日期",
+    "validity": "有效性",
+}
+
+
+def _policy_header(document: PolicyText, report: ImportReport) -> Policy:
+    policy, created = Policy.objects.get_or_create(number=document.number)
+    fields = {name: getattr(document, name) for name in HEADER_LABELS}
     changed = [name for name, value in fields.items() if getattr(policy, name) != value]
+    if changed and not created and policy.title:
+        report.notes.append(
+            "政策信息已更新:"
+            + ";".join(
+                f"{HEADER_LABELS[name]} {getattr(policy, name) or '(空)'} → "
+                f"{fields[name] or '(空)'}"
+                for name in changed
+            )
+            + "。"
+        )
     for name in changed:
         setattr(policy, name, fields[name])
     if changed:
@@ -371,7 +430,9 @@ def _policy_header(document: PolicyText) -> Policy:
     return policy
 
 
-def _sections(policy: Policy, document: PolicyText) -> dict[int, Section]:
+def _sections(
+    policy: Policy, document: PolicyText, report: ImportReport
+) -> dict[int, Section]:
     existing = {s.number: s for s in Section.objects.filter(policy=policy)}
     for number, title in document.sections.items():
         section = existing.get(number)
@@ -380,12 +441,39 @@ def _sections(policy: Policy, document: PolicyText) -> dict[int, Section]:
                 policy=policy, number=number, title=title
             )
         elif section.title != title:
+            report.notes.append(
+                f"主要任务({section.numeral})标题由“{section.title}”改为“{title}”。"
+            )
             section.title = title
             section.save(update_fields=["title"])
     return existing
 
 
+def _renumber_annex_key_tasks(policy: Policy, document: PolicyText) -> None:
+    """Key tasks the annex created before the text was loaded carry the
+    annex's order; give each the number of the text's key task of the
+    same name, refusing names that cannot be paired."""
+    annex_only = {k.pk: k for k in KeyTask.objects.filter(policy=policy, title="")}
+    if not annex_only:
+        return
+    numbers = _pair_by_name(
+        {pk: k.annex_title for pk, k in annex_only.items()},
+        {item.number: item.title for item in document.key_tasks},
+        "附件中的重点任务",
+        "正文",
+    )
+    moving = [pk for pk, number in numbers.items() if annex_only[pk].number != number]
+    if not moving:
+        return
+    # Two steps, so that swapped numbers never collide on the constraint.
+    for pk in moving:
+        KeyTask.objects.filter(pk=pk).update(number=numbers[pk] + 10000)
+    for pk in moving:
+        KeyTask.objects.filter(pk=pk).update(number=numbers[pk])
+
+
 def _text_key_tasks(policy, document, sections, roles_of, report) -> None:
+    _renumber_annex_key_tasks(policy, document)
     existing = {
         k.number: k
         for k in KeyTask.objects.filter(policy=policy).prefetch_related("assignments")
@@ -415,7 +503,11 @@ def _text_key_tasks(policy, document, sections, roles_of, report) -> None:
                 )
             )
             continue
-        if key_task.annex_title and not _similar(key_task.annex_title, item.title):
+        if (
+            key_task.annex_title
+            and _similarity(key_task.annex_title, item.title)
+            < KEY_TASK_NAME_MIN_SIMILARITY
+        ):
             errors.append(
                 f"第{item.line}行:正文重点任务{item.number}“{item.title}”与附件第"
                 f"{item.number}个重点任务“{key_task.annex_title}”对不上。"

@@ -87,6 +87,13 @@ def test_report_goes_round_the_whole_loop(page, loaded, tmp_path):
     expect(page.locator(".heading-row .badge").first).to_have_text("已审核")
     expect(page.locator(".history li")).to_have_count(4)
 
-    # The dashboard counts it.
-    page.goto(page.base_url + "/tasks/dashboard/")
-    expect(page.locator("main")).to_contain_text("已审核")
+    # The dashboard counts it: one report approved, none waiting.
+    page.get_by_role("navigation", name="主导航").get_by_role(
+        "link", name="调度看板"
+    ).click()
+    approved = page.locator(".dash-stat", has_text="已审核")
+    expect(approved.locator(".dash-stat-value")).to_have_text("1")
+    expect(approved.locator(".dash-stat-note")).to_have_text("待审核 0")
+    guixi = page.locator("tr", has_text="贵溪市人民政府").first
+    expect(guixi).to_contain_text("4.8%")
+

@@ -14,6 +14,9 @@ def loaded(transactional_db, users):
 
 def test_reporter_finds_department_tasks_and_opens_one(page, loaded):
     login(page, "reporter")
+    page.get_by_role("navigation", name="主导航").get_by_role(
+        "link", name="重点任务"
+    ).click()
     expect(page.get_by_role("heading", name="重点任务及责任分工")).to_be_visible()
     expect(page.locator("#task-table")).to_contain_text("共 40 项工作要求")
 

@@ -406,11 +406,6 @@ def test_dry_run_of_an_edited_note_reports_it_and_writes_nothing(policy):
     assert counts() == before_counts
 
 
-@pytest.mark.xfail(
-    reason="services/imports.py _policy_header saves changed header fields"
-    " (有效性, 废止日期, …) without a RowOutcome or note: the report says 未变 20",
-    strict=True,
-)
 def test_a_changed_header_is_reported(departments):
     import_policy_text()
     repealed = changed("废止日期: |", "废止日期: 2025-12-31 |", count=2)
@@ -426,11 +421,6 @@ def test_a_changed_header_is_reported(departments):
     assert outcome(report) != (0, 0, 20) or any("已废止" in n for n in report.notes)
 
 
-@pytest.mark.xfail(
-    reason="services/imports.py _sections saves a changed section title without"
-    " a RowOutcome or note: the report says 未变 20",
-    strict=True,
-)
 def test_a_changed_section_title_is_reported(departments):
     import_policy_text()
     retitled = changed(
