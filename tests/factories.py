@@ -1,16 +1,24 @@
+import datetime
+
 import factory
+from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import RoleName
+from accounts.services import user_create
 from tasks.models import (
     Department,
     DepartmentKind,
     KeyTask,
     Policy,
+    ProgressReport,
     Responsibility,
     Role,
     Section,
     Task,
 )
+from tasks.services import period_open, report_transition, urge_create
+from tests.conftest import fill
 
 
 class PolicyFactory(factory.django.DjangoModelFactory):
@@ -79,3 +87,56 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.PostGenerationMethodCall("set_password", "Pass#word123")
+
+
+def ago(days: int = 3) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def make_dispatch_data(departments: int, tasks: int, months: int, year: int, reviewer):
+    """Departments with a reporter each, tasks with a lead, two cooperating
+    departments and a group, periods for several months of the year; in
+    each period half the reports are submitted, the reviewer approves a
+    third of those and returns one, and urges the first department."""
+    pool = DepartmentFactory.create_batch(departments)
+    group = DepartmentFactory(kind="group")
+    group.members.set(pool[:3])
+    for index in range(tasks):
+        task = TaskFactory()
+        for offset in range(3):
+            ResponsibilityFactory(
+                task=task,
+                department=pool[(index + offset) % departments],
+                role=Role.LEAD if offset == 0 else Role.COOPERATING,
+                position=offset,
+            )
+        ResponsibilityFactory(task=task, department=group, role=Role.COOPERATING)
+    for department in pool:
+        user_create(
+            username=f"reporter{department.pk}",
+            password="Pass#word123",
+            role=RoleName.REPORTER,
+            department=department,
+        )
+    # The new periods also hold reports on the tasks of earlier calls.
+    reporters = {u.department_id: u for u in User.objects.exclude(department=None)}
+    statuses = ["on_track", "at_risk", "behind", "completed"]
+    period = None
+    for month in range(1, months + 1):
+        period = period_open(year=year, month=month, deadline=ago())
+        reports = ProgressReport.objects.filter(period=period).order_by("pk")
+        for number, report in enumerate(reports):
+            if number % 2:
+                continue
+            author = reporters[report.department_id]
+            fill(report, author, proposed_status=statuses[number % 4])
+            report_transition(report=report, action="submit", actor=author)
+            if number % 3 == 0:
+                action, reason = (
+                    ("return", "请补充。") if number == 0 else ("approve", "")
+                )
+                report_transition(
+                    report=report, action=action, actor=reviewer, reason=reason
+                )
+        urge_create(period=period, department=pool[0], message="", actor=reviewer)
+    return period

@@ -96,4 +96,3 @@ def test_report_goes_round_the_whole_loop(page, loaded, tmp_path):
     expect(approved.locator(".dash-stat-note")).to_have_text("待审核 0")
     guixi = page.locator("tr", has_text="贵溪市人民政府").first
     expect(guixi).to_contain_text("4.8%")
-

@@ -13,14 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from accounts.roles import RoleName
 from accounts.services import user_create
 from tasks.models import Department, ProgressReport, ReportState, Role, Task
 from tasks.selectors.dashboard import board_key
 from tasks.services import period_open, report_transition, urge_create
 from tests.conftest import fill
-from tests.factories import DepartmentFactory, ResponsibilityFactory, TaskFactory
+from tests.factories import make_dispatch_data
 
 GUIXI = "贵溪市人民政府"
 GAOXIN = "高新区管委会"
@@ -429,57 +428,6 @@ def test_charts_get_their_data_as_json_and_a_table_without_js(client, worked, us
 # Query counts
 
 
-def _make_dispatch_data(departments: int, tasks: int, months: int, year: int, reviewer):
-    """Departments with a reporter each, tasks with a lead, two cooperating
-    departments and a group, periods for several months of the year; in
-    each period half the reports are submitted, the reviewer approves a
-    third of those and returns one, and urges the first department."""
-    pool = DepartmentFactory.create_batch(departments)
-    group = DepartmentFactory(kind="group")
-    group.members.set(pool[:3])
-    for index in range(tasks):
-        task = TaskFactory()
-        for offset in range(3):
-            ResponsibilityFactory(
-                task=task,
-                department=pool[(index + offset) % departments],
-                role=Role.LEAD if offset == 0 else Role.COOPERATING,
-                position=offset,
-            )
-        ResponsibilityFactory(task=task, department=group, role=Role.COOPERATING)
-    for department in pool:
-        user_create(
-            username=f"reporter{department.pk}",
-            password="Pass#word123",
-            role=RoleName.REPORTER,
-            department=department,
-        )
-    # The new periods also hold reports on the tasks of earlier calls.
-    reporters = {u.department_id: u for u in User.objects.exclude(department=None)}
-    statuses = ["on_track", "at_risk", "behind", "completed"]
-    period = None
-    for month in range(1, months + 1):
-        period = period_open(year=year, month=month, deadline=ago())
-        reports = ProgressReport.objects.filter(period=period).order_by("pk")
-        for number, report in enumerate(reports):
-            if number % 2:
-                continue
-            submit(
-                report,
-                reporters[report.department_id],
-                proposed_status=statuses[number % 4],
-            )
-            if number % 3 == 0:
-                action, reason = (
-                    ("return", "请补充。") if number == 0 else ("approve", "")
-                )
-                report_transition(
-                    report=report, action=action, actor=reviewer, reason=reason
-                )
-        urge_create(period=period, department=pool[0], message="", actor=reviewer)
-    return period
-
-
 @pytest.mark.django_db
 def test_dashboard_query_count_does_not_grow_with_data(client, users):
     """Measured on a small data set, then on one with four times the
@@ -488,9 +436,7 @@ def test_dashboard_query_count_does_not_grow_with_data(client, users):
     counts = []
     sizes = [(3, 4, 2, 2023), (12, 20, 6, 2024)]
     for departments, tasks, months, year in sizes:
-        period = _make_dispatch_data(
-            departments, tasks, months, year, users["reviewer"]
-        )
+        period = make_dispatch_data(departments, tasks, months, year, users["reviewer"])
         for params in ({"period": period.pk}, {}):
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(URL, params)

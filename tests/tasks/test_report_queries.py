@@ -1,0 +1,115 @@
+"""The report pages run a fixed number of queries whatever the number of
+departments, tasks, periods and reports: each is measured on a small data
+set and again after a larger one is added."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from tasks.models import ProgressReport, Role
+from tests.factories import make_dispatch_data
+
+SIZES = [(3, 4, 2, 2023), (12, 20, 6, 2024)]
+
+
+def count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def measure(client, users, url_for) -> list[int]:
+    counts = []
+    for departments, tasks, months, year in SIZES:
+        period = make_dispatch_data(departments, tasks, months, year, users["reviewer"])
+        user, url = url_for(period)
+        client.force_login(user)
+        counts.append(count(client, url))
+    return counts
+
+
+def lead_report(period) -> ProgressReport:
+    """A lead report whose task has cooperating reports with text."""
+    return (
+        ProgressReport.objects.filter(period=period, role=Role.LEAD)
+        .exclude(progress="")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def reporter_of(report) -> User:
+    return User.objects.filter(department_id=report.department_id).first()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "page", ["my-tasks", "review-queue", "period-list", "report-detail", "sheet"]
+)
+def test_report_page_query_count_does_not_grow(client, users, page):
+    def url_for(period):
+        report = lead_report(period)
+        return {
+            "my-tasks": (
+                reporter_of(report),
+                reverse("tasks:my-tasks") + f"?period={period.pk}",
+            ),
+            "review-queue": (users["reviewer"], reverse("tasks:review-queue")),
+            "period-list": (users["reviewer"], reverse("tasks:period-list")),
+            "report-detail": (
+                users["reviewer"],
+                reverse("tasks:report-detail", args=[report.pk]),
+            ),
+            "sheet": (
+                reporter_of(report),
+                reverse("tasks:sheet-download", args=[period.pk]),
+            ),
+        }[page]
+
+    counts = measure(client, users, url_for)
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 15, counts
+
+
+@pytest.mark.django_db
+def test_lead_sees_cooperating_contributions_while_writing(client, period, users):
+    from tests.conftest import fill
+
+    cooperating = ProgressReport.objects.get(
+        period=period, task__number=1, department__name="市教育局"
+    )
+    text = "市教育局:铜产业学院已招生 120 人。"
+    fill(cooperating, users["other_department"], progress=text)
+    lead = ProgressReport.objects.get(
+        period=period, task__number=1, department__name="贵溪市人民政府"
+    )
+    client.force_login(users["reporter"])
+    page = client.get(reverse("tasks:report-edit", args=[lead.pk]))
+    assert text in page.content.decode()
+    # A cooperating department does not see the others' unapproved text.
+    client.force_login(users["other_department"])
+    page = client.get(reverse("tasks:report-edit", args=[cooperating.pk]))
+    assert page.status_code == 200
+    assert list(page.context["contributions"]) == []
+
+
+@pytest.mark.django_db
+def test_department_sees_urges_on_its_home_page(client, period, users):
+    from tasks.models import Department
+    from tasks.services import urge_create
+
+    urge_create(
+        period=period,
+        department=Department.objects.get(name="贵溪市人民政府"),
+        message="请于本周五前完成填报。",
+        actor=users["reviewer"],
+    )
+    client.force_login(users["reporter"])
+    page = client.get(reverse("tasks:my-tasks")).content.decode()
+    assert "请于本周五前完成填报。" in page
+    client.force_login(users["other_department"])
+    page = client.get(reverse("tasks:my-tasks")).content.decode()
+    assert "请于本周五前完成填报。" not in page
