@@ -34,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     RoleName.LEADER: _perms(["view"], POLICY_MODELS),
     RoleName.REVIEWER: _perms(["view"], POLICY_MODELS) + ["tasks.view_importrecord"],
     RoleName.SYSADMIN: _perms(["view", "add", "change", "delete"], POLICY_MODELS)
+    + _perms(["view", "add", "change"], ["reportingperiod"])
     + ["tasks.view_importrecord"],
 }
 # Roles that work in the admin site.
