@@ -22,6 +22,7 @@ class Policy(models.Model):
     issued_on = models.DateField("成文日期", null=True, blank=True)
     repealed_on = models.DateField("废止日期", null=True, blank=True)
     validity = models.CharField("有效性", max_length=32, blank=True)
+    text = models.TextField("正文", blank=True)
 
     objects = PolicyManager()
 

@@ -125,6 +125,14 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 # otherwise; reminders go out this many days before the deadline.
 REPORT_DEADLINE_DAY = int(os.environ.get("REPORT_DEADLINE_DAY", 25))
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", 3))
+# A target is green when its latest reading has covered this share of the
+# way it should have come by now, yellow above the second share, red below
+# it or with no reading for this many months.
+TARGET_GREEN_AT = float(os.environ.get("TARGET_GREEN_AT", 0.95))
+TARGET_YELLOW_AT = float(os.environ.get("TARGET_YELLOW_AT", 0.75))
+TARGET_STALE_MONTHS = int(os.environ.get("TARGET_STALE_MONTHS", 2))
+# The public page is cached this many seconds.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 300))
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

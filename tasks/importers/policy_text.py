@@ -49,6 +49,7 @@ class PolicyText:
     issued_on: datetime.date | None = None
     repealed_on: datetime.date | None = None
     validity: str = ""
+    text: str = ""
     sections: dict[int, str] = field(default_factory=dict)
     key_tasks: list[KeyTaskText] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -78,6 +79,7 @@ def read_policy_text(text: str, file_name: str) -> PolicyText:
     policy.issuer = header.get("issuer", "")
     policy.index_number = header.get("index_number", "")
     policy.validity = header.get("validity", "")
+    policy.text = text.replace("\r\n", "\n").strip()
     for name in ("issued_on", "repealed_on"):
         value = header.get(name, "")
         if value:

@@ -400,6 +400,7 @@ def _sync_responsibilities(task, current, wanted) -> None:
 
 
 HEADER_LABELS = {
+    "text": "正文",
     "title": "标题",
     "issuer": "发文机关",
     "index_number": "索引号",
@@ -417,7 +418,9 @@ def _policy_header(document: PolicyText, report: ImportReport) -> Policy:
         report.notes.append(
             "政策信息已更新:"
             + ";".join(
-                f"{HEADER_LABELS[name]} {getattr(policy, name) or '(空)'} → "
+                "正文有修改"
+                if name == "text"
+                else f"{HEADER_LABELS[name]} {getattr(policy, name) or '(空)'} → "
                 f"{fields[name] or '(空)'}"
                 for name in changed
             )

@@ -1,0 +1,37 @@
+"""Who may see and do what with targets.
+
+Accepted targets and their progress are public (政务公开); candidates and
+readings' sources are internal. Confirming targets is the reviewer's or the
+system administrator's; entering a reading directly is the reviewer's;
+departments give readings through their lead reports.
+"""
+
+from django.db.models import QuerySet
+
+from accounts.roles import RoleName, has_role
+from tasks.permissions import is_reviewer
+
+from .models import ReviewStatus, Target
+
+
+def published_targets() -> QuerySet[Target]:
+    return Target.objects.filter(review_status=ReviewStatus.ACCEPTED)
+
+
+def targets_for_user(user) -> QuerySet[Target]:
+    if not user.is_authenticated:
+        return Target.objects.none()
+    if can_review_targets(user):
+        return Target.objects.all()
+    return published_targets()
+
+
+def can_review_targets(user) -> bool:
+    return user is not None and (
+        is_reviewer(user)
+        or (user.is_authenticated and has_role(user, RoleName.SYSADMIN))
+    )
+
+
+def can_enter_readings(user) -> bool:
+    return user is not None and is_reviewer(user)

@@ -1,0 +1,152 @@
+"""Where a target stands: latest value, expected value by a date, status,
+forecast at the deadline and the pace still needed. Pure functions over a
+target, its readings and its plan, so that every page computes them alike.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+
+from .models import TargetKind
+
+
+class Status:
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    NONE = "none"
+
+    LABELS = {
+        "green": "正常",
+        "yellow": "滞后",
+        "red": "严重滞后",
+        "none": "暂无读数",
+    }
+
+
+@dataclass
+class Progress:
+    target: object
+    latest_value: Decimal | None = None
+    latest_date: datetime.date | None = None
+    percent: float | None = None
+    expected: Decimal | None = None
+    expected_percent: float | None = None
+    status: str = Status.NONE
+    stale: bool = False
+    forecast: Decimal | None = None
+    forecast_reaches: bool | None = None
+    pace_needed: Decimal | None = None
+    points: list[tuple[datetime.date, Decimal]] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        if self.stale and self.status == Status.RED:
+            return "缺少读数"
+        return Status.LABELS[self.status]
+
+
+def start_of(target) -> datetime.date:
+    if target.start_date:
+        return target.start_date
+    issued = getattr(target.policy, "issued_on", None)
+    return issued or datetime.date(target.deadline.year - 3, 1, 1)
+
+
+def expected_value(target, plan, on: datetime.date) -> Decimal:
+    """The planned value on a date: along the plan's points, or a straight
+    line from the start to the deadline where there is no plan."""
+    start = start_of(target)
+    if target.kind == TargetKind.MILESTONE:
+        return target.value if on >= target.deadline else Decimal(0)
+    nodes = [(start, target.start_value)]
+    nodes += [(p.as_of, p.value) for p in sorted(plan, key=lambda p: p.as_of)]
+    nodes.append((target.deadline, target.value))
+    if on <= nodes[0][0]:
+        return nodes[0][1]
+    for (d0, v0), (d1, v1) in zip(nodes, nodes[1:], strict=False):
+        if on <= d1:
+            span = (d1 - d0).days or 1
+            share = Decimal((on - d0).days) / Decimal(span)
+            return v0 + (v1 - v0) * share
+    return target.value
+
+
+def _months_between(a: datetime.date, b: datetime.date) -> Decimal:
+    return Decimal((b - a).days) / Decimal("30.44")
+
+
+def _forecast(target, points) -> Decimal | None:
+    """Least-squares line through the readings (and the start, when there
+    is only one reading), evaluated at the deadline."""
+    start = start_of(target)
+    xs = [(d - start).days for d, _ in points]
+    ys = [float(v) for _, v in points]
+    if len(points) == 1:
+        xs.insert(0, 0)
+        ys.insert(0, float(target.start_value))
+    n = len(xs)
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    if spread == 0:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    slope /= spread
+    at_deadline = mean_y + slope * ((target.deadline - start).days - mean_x)
+    return Decimal(str(round(max(at_deadline, 0.0), 2)))
+
+
+def progress_of(target, readings, plan, today: datetime.date) -> Progress:
+    """Everything a page shows about a target, from prefetched rows."""
+    result = Progress(target=target)
+    points = sorted((r.as_of, r.value) for r in readings if r.as_of <= today)
+    result.points = points
+    on = min(today, target.deadline)
+    result.expected = expected_value(target, plan, on).quantize(Decimal("0.01"))
+    span = target.value - target.start_value
+    if span:
+        result.expected_percent = float(
+            (result.expected - target.start_value) / span * 100
+        )
+    if not points:
+        months_since_start = _months_between(start_of(target), today)
+        stale_after = settings.TARGET_STALE_MONTHS
+        result.stale = months_since_start > stale_after
+        result.status = Status.RED if result.stale else Status.NONE
+        return result
+    result.latest_date, result.latest_value = points[-1]
+    done = result.latest_value - target.start_value
+    result.percent = float(done / span * 100) if span else 100.0
+    result.stale = (
+        _months_between(result.latest_date, today) > settings.TARGET_STALE_MONTHS
+    )
+    result.forecast = _forecast(target, points)
+    if result.forecast is not None:
+        result.forecast_reaches = result.forecast >= target.value
+    months_left = _months_between(today, target.deadline)
+    if months_left > 0 and result.latest_value < target.value:
+        result.pace_needed = (
+            (target.value - result.latest_value) / months_left
+        ).quantize(Decimal("0.01"))
+    result.status = _status(target, result, today)
+    return result
+
+
+def _status(target, result: Progress, today: datetime.date) -> str:
+    if result.latest_value >= target.value:
+        return Status.GREEN
+    if result.stale:
+        return Status.RED
+    if target.kind == TargetKind.MILESTONE:
+        return Status.RED if today > target.deadline else Status.YELLOW
+    needed = result.expected - target.start_value
+    if needed <= 0:
+        return Status.GREEN
+    ratio = (result.latest_value - target.start_value) / needed
+    if ratio >= Decimal(str(settings.TARGET_GREEN_AT)):
+        return Status.GREEN
+    if ratio >= Decimal(str(settings.TARGET_YELLOW_AT)):
+        return Status.YELLOW
+    return Status.RED

@@ -1,0 +1,198 @@
+"""Every write to targets: candidates from the parser, the person's
+decision on each, and readings."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from tasks.models import KeyTask, ProgressReport, Role, Task
+
+from . import permissions
+from .models import Reading, ReadingSource, ReviewStatus, Target, TargetKind
+
+
+class TargetError(Exception):
+    """A refused write, with a message in Chinese."""
+
+
+@dataclass
+class ExtractReport:
+    created: list[Target] = field(default_factory=list)
+    kept: list[Target] = field(default_factory=list)
+    stale: list[Target] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"新增候选目标 {len(self.created)} 个,已有 {len(self.kept)} 个未重复创建"
+            + (f",{len(self.stale)} 个待确认候选不再出现于原文" if self.stale else "")
+        )
+
+
+@transaction.atomic
+def targets_extract(*, policy, candidates, dry_run: bool = False) -> ExtractReport:
+    """Store the parser's candidates as targets to be confirmed. A candidate
+    already stored (same fingerprint) is left as the person last decided."""
+    report = ExtractReport()
+    existing = {t.fingerprint: t for t in Target.objects.filter(policy=policy)}
+    tasks = {t.number: t for t in Task.objects.filter(policy=policy)}
+    key_tasks = {k.number: k for k in KeyTask.objects.filter(policy=policy)}
+    seen = set()
+    for position, candidate in enumerate(candidates):
+        seen.add(candidate.fingerprint)
+        target = existing.get(candidate.fingerprint)
+        if target is not None:
+            report.kept.append(target)
+            continue
+        parsed = candidate.target
+        task = tasks.get(candidate.task_number) if candidate.task_number else None
+        key_task = key_tasks.get(candidate.key_task_number) or (
+            task.key_task if task else None
+        )
+        target = Target(
+            policy=policy,
+            task=task,
+            key_task=key_task,
+            metric=parsed.metric[:200],
+            value=parsed.value,
+            unit=parsed.unit,
+            comparator=parsed.comparator,
+            aspirational=parsed.aspirational,
+            kind=parsed.kind,
+            deadline=parsed.deadline or datetime.date(2025, 12, 31),
+            baseline=_baseline(parsed),
+            start_value=_baseline(parsed) or Decimal(0),
+            note=parsed.note[:300],
+            source_text=parsed.sentence,
+            source_ref=candidate.source_ref[:100],
+            fingerprint=candidate.fingerprint,
+            position=position,
+        )
+        target.full_clean(exclude=["policy", "task", "key_task", "reviewed_by"])
+        report.created.append(target)
+    Target.objects.bulk_create(report.created)
+    report.stale = [
+        t
+        for fingerprint, t in existing.items()
+        if fingerprint not in seen and t.review_status == ReviewStatus.PROPOSED
+    ]
+    if dry_run:
+        transaction.set_rollback(True)
+    return report
+
+
+def _baseline(parsed) -> Decimal | None:
+    if parsed.baseline_multiplier:
+        return (parsed.value / parsed.baseline_multiplier).quantize(Decimal("0.01"))
+    return None
+
+
+@transaction.atomic
+def target_decide(*, target: Target, accept: bool, actor) -> Target:
+    if not permissions.can_review_targets(actor):
+        raise TargetError("只有人社局审核员或系统管理员可以确认目标。")
+    target.review_status = ReviewStatus.ACCEPTED if accept else ReviewStatus.REJECTED
+    target.reviewed_by = actor
+    target.reviewed_at = timezone.now()
+    target.save(update_fields=["review_status", "reviewed_by", "reviewed_at"])
+    return target
+
+
+def parse_value(raw) -> Decimal | None:
+    """A number typed by a person: "1,200", "1200.5", "" → None."""
+    if raw in (None, ""):
+        return None
+    try:
+        value = Decimal(str(raw).replace(",", "").replace("\uff0c", "").strip())
+    except InvalidOperation as exc:
+        raise TargetError(f"“{raw}”不是数字。") from exc
+    if not value.is_finite():
+        raise TargetError(f"“{raw}”不是数字。")
+    return value
+
+
+@transaction.atomic
+def reading_record(
+    *,
+    target: Target,
+    value,
+    as_of: datetime.date,
+    source: str,
+    actor=None,
+    report: ProgressReport | None = None,
+    note: str = "",
+) -> Reading:
+    """Record a target's value as of a date. A report gives at most one
+    reading per target: saving the report again updates it."""
+    value = parse_value(value)
+    if value is None:
+        raise TargetError(f"请填写“{target.metric}”的数值。")
+    if target.review_status != ReviewStatus.ACCEPTED:
+        raise TargetError(f"目标“{target.metric}”尚未确认,不能录入读数。")
+    if value < 0:
+        raise TargetError(f"“{target.metric}”的数值不能为负数。")
+    if target.unit == "%" and value > 100:
+        raise TargetError(f"“{target.metric}”是百分比,不能超过 100。")
+    if target.kind == TargetKind.MILESTONE and value not in (0, target.value):
+        raise TargetError(
+            f"“{target.metric}”是里程碑目标,只能填 0(未完成)或 {target.value_display}。"
+        )
+    if as_of > timezone.localdate():
+        raise TargetError("读数的截至日期不能晚于今天。")
+    if source == ReadingSource.REPORT:
+        if report is None or report.task_id != target.task_id:
+            raise TargetError("读数须来自该目标所属工作要求的报告。")
+        if report.role != Role.LEAD:
+            raise TargetError("目标读数由牵头部门在月度报告中填报。")
+    elif source == ReadingSource.REVIEWER and not permissions.can_enter_readings(actor):
+        raise TargetError("只有人社局审核员可以直接录入目标读数。")
+    if report is not None:
+        reading, _ = Reading.objects.update_or_create(
+            target=target,
+            report=report,
+            defaults={
+                "value": value,
+                "as_of": as_of,
+                "source": source,
+                "entered_by": actor,
+                "note": note,
+            },
+        )
+        return reading
+    return Reading.objects.create(
+        target=target,
+        value=value,
+        as_of=as_of,
+        source=source,
+        entered_by=actor,
+        note=note,
+    )
+
+
+def period_as_of(period) -> datetime.date:
+    """A report's readings stand as of the end of its month, or today if
+    the month is not over."""
+    if period.month == 12:
+        end = datetime.date(period.year, 12, 31)
+    else:
+        end = datetime.date(period.year, period.month + 1, 1) - datetime.timedelta(1)
+    return min(end, timezone.localdate())
+
+
+def policy_targets_extract(*, policy, dry_run: bool = False) -> ExtractReport:
+    """Run the parser over a loaded policy: its annex rows and its text."""
+    from .extraction import extract_candidates
+
+    rows = [
+        (task.number, task.key_task.number, task.requirement)
+        for task in Task.objects.filter(policy=policy)
+        .select_related("key_task")
+        .order_by("number")
+    ]
+    if not rows and not policy.text:
+        raise TargetError(f"{policy}尚未导入正文或附件,没有可提取的内容。")
+    candidates = extract_candidates(annex_rows=rows, text=policy.text)
+    return targets_extract(policy=policy, candidates=candidates, dry_run=dry_run)
