@@ -109,3 +109,17 @@ def task_targets(task) -> QuerySet[Target]:
 
 def public_board(today: datetime.date | None = None) -> list[Group]:
     return group_by_key_task(progress_list(permissions.published_targets(), today))
+
+
+def report_targets(report) -> tuple[list[Target], dict[int, object]]:
+    """The targets a report gives values for, and the values it gave: a
+    lead report carries its task's accepted targets, others none."""
+    from tasks.models import Role
+
+    if report.role != Role.LEAD:
+        return [], {}
+    targets = list(task_targets(report.task))
+    given = dict(
+        Reading.objects.filter(report=report).values_list("target_id", "value")
+    )
+    return targets, given

@@ -25,6 +25,27 @@ class ReportForm(forms.ModelForm):
             "next_steps": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, targets=(), current=None, **kwargs):
+        """``targets``: the task's accepted targets, which a lead report
+        gives the current value of; ``current``: values already given."""
+        super().__init__(*args, **kwargs)
+        self.targets = list(targets)
+        current = current or {}
+        for target in self.targets:
+            self.fields[f"target_{target.pk}"] = forms.DecimalField(
+                label=f"{target.metric}:截至本月末的值({target.unit})",
+                help_text=f"目标:{target.get_comparator_display()} "
+                f"{target.value_display},期限 {target.deadline:%Y年%m月}",
+                required=False,
+                min_value=0,
+                max_digits=14,
+                decimal_places=2,
+                initial=current.get(target.pk),
+            )
+
+    def target_values(self) -> list[tuple[object, object]]:
+        return [(t, self.cleaned_data.get(f"target_{t.pk}")) for t in self.targets]
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(

@@ -9,6 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from targets import selectors as target_selectors
+from targets import services as target_services
+
 from .. import permissions, selectors, services
 from ..forms import EvidenceForm, ReasonForm, ReportForm
 
@@ -76,18 +79,24 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(selectors.report_detail(request.user), pk=pk)
     if not permissions.can(request.user, "edit", report):
         raise Http404
+    targets, current = target_selectors.report_targets(report)
     form = ReportForm(
-        request.POST or None, instance=report, initial={"version": report.version}
+        request.POST or None,
+        instance=report,
+        initial={"version": report.version},
+        targets=targets,
+        current=current,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_save(
+            target_services.report_save_with_readings(
                 report=report,
                 data=form.cleaned_data,
                 expected_version=form.cleaned_data["version"],
                 actor=request.user,
+                readings=form.target_values(),
             )
-        except services.ReportError as exc:
+        except (services.ReportError, target_services.TargetError) as exc:
             form.add_error(None, str(exc))
         else:
             if "submit" in request.POST:

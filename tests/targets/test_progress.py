@@ -1,0 +1,133 @@
+"""Expected value, status, forecast and pace of a target, computed from its
+readings and plan."""
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from targets.progress import Status, expected_value, progress_of
+
+D = datetime.date
+
+
+def target(**values):
+    fields = {
+        "value": Decimal(10000),
+        "start_value": Decimal(0),
+        "kind": "cumulative",
+        "deadline": D(2025, 12, 31),
+        "start_date": D(2023, 1, 1),
+        "policy": SimpleNamespace(issued_on=D(2023, 2, 13)),
+    }
+    fields.update(values)
+    return SimpleNamespace(**fields)
+
+
+def reading(on, value):
+    return SimpleNamespace(as_of=on, value=Decimal(value))
+
+
+def plan(on, value):
+    return SimpleNamespace(as_of=on, value=Decimal(value))
+
+
+def test_expected_value_is_a_straight_line_from_start_to_deadline():
+    t = target()
+    assert expected_value(t, [], D(2023, 1, 1)) == 0
+    halfway = expected_value(t, [], D(2024, 7, 2))
+    assert Decimal(4990) < halfway < Decimal(5010)
+    assert expected_value(t, [], D(2026, 3, 1)) == 10000
+
+
+def test_expected_value_follows_the_plan_points():
+    t = target()
+    points = [plan(D(2024, 1, 1), 1000), plan(D(2025, 1, 1), 3000)]
+    assert expected_value(t, points, D(2024, 1, 1)) == 1000
+    assert expected_value(t, points, D(2025, 1, 1)) == 3000
+    assert Decimal(6400) < expected_value(t, points, D(2025, 7, 2)) < Decimal(6600)
+
+
+def test_start_defaults_to_the_policy_date():
+    t = target(start_date=None)
+    assert expected_value(t, [], D(2023, 2, 13)) == 0
+    assert expected_value(t, [], D(2023, 2, 14)) > 0
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [(7000, Status.GREEN), (5500, Status.YELLOW), (4500, Status.RED)],
+)
+def test_status_compares_the_latest_value_with_the_expected_one(value, status):
+    today = D(2025, 1, 1)  # two thirds of the way: 6667 expected
+    t = target()
+    result = progress_of(t, [reading(D(2024, 12, 31), value)], [], today)
+    assert result.status == status
+    assert 66 < result.expected_percent < 67
+
+
+def test_no_reading_for_two_periods_is_red():
+    t = target()
+    result = progress_of(t, [reading(D(2024, 9, 30), 9000)], [], D(2025, 1, 10))
+    assert result.stale
+    assert result.status == Status.RED
+    assert result.status_label == "缺少读数"
+
+
+def test_no_reading_at_all_is_red_once_two_months_have_passed():
+    assert progress_of(target(), [], [], D(2023, 2, 20)).status == Status.NONE
+    assert progress_of(target(), [], [], D(2023, 6, 1)).status == Status.RED
+
+
+def test_reached_target_is_green_even_without_recent_readings():
+    t = target()
+    result = progress_of(t, [reading(D(2024, 3, 1), 10500)], [], D(2025, 6, 1))
+    assert result.status == Status.GREEN
+    assert result.percent == 105.0
+    assert result.pace_needed is None
+
+
+def test_forecast_extends_the_trend_to_the_deadline():
+    t = target()
+    readings = [
+        reading(D(2023, 12, 31), 2000),
+        reading(D(2024, 6, 30), 3000),
+        reading(D(2024, 12, 31), 4000),
+    ]
+    result = progress_of(t, readings, [], D(2025, 1, 15))
+    assert Decimal(5900) < result.forecast < Decimal(6100)
+    assert result.forecast_reaches is False
+    # 6000 to go in a little under a year.
+    assert Decimal(500) < result.pace_needed < Decimal(530)
+
+
+def test_one_reading_forecasts_from_the_start():
+    t = target(start_date=D(2024, 1, 1), deadline=D(2025, 12, 31))
+    result = progress_of(t, [reading(D(2024, 12, 31), 6000)], [], D(2025, 1, 5))
+    assert result.forecast > Decimal(11000)
+    assert result.forecast_reaches is True
+
+
+def test_milestone_is_yellow_before_and_red_after_its_date_until_done():
+    t = target(kind="milestone", value=Decimal(1), deadline=D(2024, 12, 31))
+    before = progress_of(t, [reading(D(2024, 5, 31), 0)], [], D(2024, 6, 10))
+    assert before.status == Status.YELLOW
+    after = progress_of(t, [reading(D(2025, 1, 31), 0)], [], D(2025, 2, 10))
+    assert after.status == Status.RED
+    done = progress_of(t, [reading(D(2024, 10, 31), 1)], [], D(2025, 2, 10))
+    assert done.status == Status.GREEN
+
+
+def test_relative_target_counts_from_its_baseline():
+    # 翻一番, 达到30万人: from 15万 to 30万.
+    t = target(value=Decimal(300000), start_value=Decimal(150000))
+    result = progress_of(t, [reading(D(2024, 7, 1), 225000)], [], D(2024, 7, 2))
+    assert 49 < result.percent < 51
+    assert result.status == Status.GREEN
+
+
+def test_readings_after_today_are_ignored():
+    t = target()
+    result = progress_of(t, [reading(D(2030, 1, 1), 99999)], [], D(2024, 1, 1))
+    assert result.latest_value is None
