@@ -123,7 +123,11 @@ def progress_of(target, readings, plan, today: datetime.date) -> Progress:
         _months_between(result.latest_date, today) > settings.TARGET_STALE_MONTHS
     )
     result.forecast = _forecast(target, points)
-    if result.forecast is not None:
+    if result.latest_value >= target.value:
+        result.forecast_reaches = True
+    elif today > target.deadline:
+        result.forecast_reaches = False  # the deadline has passed
+    elif result.forecast is not None:
         result.forecast_reaches = result.forecast >= target.value
     months_left = _months_between(today, target.deadline)
     if months_left > 0 and result.latest_value < target.value:

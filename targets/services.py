@@ -8,10 +8,14 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import audit_record, snapshot
 from tasks.models import KeyTask, ProgressReport, Role, Task
 
 from . import permissions
 from .models import Reading, ReadingSource, ReviewStatus, Target, TargetKind
+
+# What the audit trail keeps of a reading.
+READING_FIELDS = ("target", "value", "as_of", "source", "report", "note")
 
 
 class TargetError(Exception):
@@ -81,6 +85,16 @@ def targets_extract(*, policy, candidates, dry_run: bool = False) -> ExtractRepo
     ]
     if dry_run:
         transaction.set_rollback(True)
+    else:
+        audit_record(
+            action="target.extract",
+            obj=policy,
+            after={
+                "created": len(report.created),
+                "kept": len(report.kept),
+                "stale": len(report.stale),
+            },
+        )
     return report
 
 
@@ -94,10 +108,19 @@ def _baseline(parsed) -> Decimal | None:
 def target_decide(*, target: Target, accept: bool, actor) -> Target:
     if not permissions.can_review_targets(actor):
         raise TargetError("只有人社局审核员或系统管理员可以确认目标。")
+    fields = ["review_status", "reviewed_by", "reviewed_at"]
+    before = snapshot(target, fields)
     target.review_status = ReviewStatus.ACCEPTED if accept else ReviewStatus.REJECTED
     target.reviewed_by = actor
     target.reviewed_at = timezone.now()
-    target.save(update_fields=["review_status", "reviewed_by", "reviewed_at"])
+    target.save(update_fields=fields)
+    audit_record(
+        action="target.decide",
+        actor=actor,
+        obj=target,
+        before=before,
+        after=snapshot(target, fields),
+    )
     return target
 
 
@@ -149,7 +172,10 @@ def reading_record(
             raise TargetError("目标读数由牵头部门在月度报告中填报。")
     elif source == ReadingSource.REVIEWER and not permissions.can_enter_readings(actor):
         raise TargetError("只有人社局审核员可以直接录入目标读数。")
+    before = None
     if report is not None:
+        previous = Reading.objects.filter(target=target, report=report).first()
+        before = snapshot(previous, READING_FIELDS) if previous else None
         reading, _ = Reading.objects.update_or_create(
             target=target,
             report=report,
@@ -161,15 +187,24 @@ def reading_record(
                 "note": note,
             },
         )
-        return reading
-    return Reading.objects.create(
-        target=target,
-        value=value,
-        as_of=as_of,
-        source=source,
-        entered_by=actor,
-        note=note,
+    else:
+        reading = Reading.objects.create(
+            target=target,
+            value=value,
+            as_of=as_of,
+            source=source,
+            entered_by=actor,
+            note=note,
+        )
+    audit_record(
+        action="reading.record",
+        actor=actor,
+        obj=reading,
+        department=report.department if report is not None else None,
+        before=before,
+        after=snapshot(reading, READING_FIELDS),
     )
+    return reading
 
 
 def period_as_of(period) -> datetime.date:

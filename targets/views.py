@@ -1,23 +1,204 @@
-"""Target pages. Being written."""
+"""Target pages: the board of every accepted target, a target's page with
+its readings, the Excel export, and the public page (政务公开)."""
 
-from django.http import HttpResponse
+import datetime
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import TemplateView
+
+from audit.services import audit_record
+from tasks.services import file_digest
+
+from . import exports, permissions, selectors, services
+from .forms import ReadingForm
+from .models import ReadingSource, Target, TargetKind
+from .progress import Progress, Status, expected_value, progress_of, start_of
+
+STATUS_ORDER = [Status.GREEN, Status.YELLOW, Status.RED, Status.NONE]
 
 
-def board(request):
-    return HttpResponse("board")
+class BoardView(LoginRequiredMixin, TemplateView):
+    template_name = "targets/board.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        groups = selectors.board(self.request.user)
+        items = [item for group in groups for item in group.items]
+        wanted = self.request.GET.get("status", "")
+        if wanted in STATUS_ORDER:
+            groups = _only_status(groups, wanted)
+        else:
+            wanted = ""
+        context.update(
+            groups=groups,
+            total=len(items),
+            counts=_counts(items),
+            status=wanted,
+            today=timezone.localdate(),
+            can_review=permissions.can_review_targets(self.request.user),
+            can_open_candidates=self.request.user.is_staff
+            and self.request.user.has_perm("targets.view_target"),
+        )
+        return context
 
 
-def export(request):
-    return HttpResponse("export")
+board = BoardView.as_view()
 
 
-def target_detail(request, pk):
-    return HttpResponse("detail")
+class PublicBoardView(TemplateView):
+    """Accepted targets and where they stand, for anyone: no report text,
+    no names, no internal links."""
+
+    template_name = "targets/public.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        groups = selectors.public_board()
+        items = [item for group in groups for item in group.items]
+        dates = [item.latest_date for item in items if item.latest_date]
+        context.update(
+            groups=groups,
+            total=len(items),
+            counts=_counts(items),
+            updated=max(dates, default=None),
+        )
+        return context
 
 
-def reading_add(request, pk):
-    return HttpResponse("reading")
+public = cache_page(settings.PUBLIC_PAGE_CACHE_SECONDS)(PublicBoardView.as_view())
 
 
-def public(request):
-    return HttpResponse("public")
+@require_GET
+@login_required
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(selectors.target_detail(request.user), pk=pk)
+    return _detail(request, target, ReadingForm())
+
+
+@require_POST
+@login_required
+def reading_add(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_enter_readings(request.user):
+        raise PermissionDenied("只有人社局审核员可以直接录入目标读数。")
+    target = get_object_or_404(selectors.target_detail(request.user), pk=pk)
+    form = ReadingForm(request.POST)
+    if form.is_valid():
+        try:
+            reading = services.reading_record(
+                target=target,
+                value=form.cleaned_data["value"],
+                as_of=form.cleaned_data["as_of"],
+                source=ReadingSource.REVIEWER,
+                actor=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except services.TargetError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"已录入“{target.metric}”截至 {reading.as_of:%Y-%m-%d} 的读数。",
+            )
+            return redirect(target)
+    return _detail(request, target, form, status=400)
+
+
+@require_GET
+@login_required
+def export(request: HttpRequest) -> FileResponse:
+    data = exports.targets_workbook(selectors.board(request.user))
+    file_name = exports.export_file_name(timezone.localdate())
+    audit_record(
+        action="export.targets",
+        actor=request.user,
+        object_repr=file_name,
+        after={"file_name": file_name, "sha256": file_digest(data)},
+    )
+    return FileResponse(
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=file_name,
+        content_type=exports.XLSX_CONTENT_TYPE,
+    )
+
+
+def _detail(
+    request: HttpRequest, target: Target, form: ReadingForm, status: int = 200
+) -> HttpResponse:
+    today = timezone.localdate()
+    readings = list(target.readings.all())
+    plan = list(target.plan.all())
+    progress = progress_of(target, readings, plan, today)
+    return render(
+        request,
+        "targets/target_detail.html",
+        {
+            "target": target,
+            "item": progress,
+            "readings": readings,
+            "chart": _chart(progress, plan, today),
+            "today": today,
+            "form": form,
+            "can_enter": permissions.can_enter_readings(request.user),
+        },
+        status=status,
+    )
+
+
+def _only_status(groups: list[selectors.Group], status: str) -> list:
+    kept = []
+    for group in groups:
+        items = [item for item in group.items if item.status == status]
+        if items:
+            kept.append(selectors.Group(group.title, group.section, items))
+    return kept
+
+
+def _counts(items: list[Progress]) -> list[tuple[str, str, int]]:
+    counts = selectors.status_counts(items)
+    return [(s, Status.LABELS[s], counts.get(s, 0)) for s in STATUS_ORDER]
+
+
+def _chart(progress: Progress, plan, today: datetime.date) -> dict:
+    """The readings and the planned line, for Chart.js. The planned line
+    is straight between its nodes, so its value at the nodes draws it."""
+    target = progress.target
+    start = start_of(target)
+    dates = {start, target.deadline, *(p.as_of for p in plan)}
+    if start < today < target.deadline:
+        dates.add(today)
+    if target.kind == TargetKind.MILESTONE:
+        dates.add(target.deadline - datetime.timedelta(days=1))
+    expected = [
+        _point(on, expected_value(target, plan, on))
+        for on in sorted(d for d in dates if start <= d <= target.deadline)
+    ]
+    readings = [_point(on, value) for on, value in progress.points]
+    forecast = []
+    if progress.forecast is not None and progress.latest_date < target.deadline:
+        forecast = [
+            readings[-1],
+            _point(target.deadline, progress.forecast),
+        ]
+    return {
+        "unit": target.unit,
+        "target": float(target.value),
+        "today": today.isoformat(),
+        "expected": expected,
+        "readings": readings,
+        "forecast": forecast,
+    }
+
+
+def _point(on: datetime.date, value) -> dict:
+    return {"x": on.isoformat(), "y": round(float(value), 2)}

@@ -19,7 +19,7 @@ from .models import (
     Task,
     Urge,
 )
-from .resources import AnnexXLSX, TaskResource
+from .resources import EXPORT_FORMATS, AnnexXLSX, TaskResource
 from .services import ReportError, period_close, period_open, period_reopen
 
 
@@ -88,6 +88,7 @@ class TaskAdmin(ImportExportMixin, admin.ModelAdmin):
     import_form_class = AnnexImportForm
     confirm_form_class = AnnexConfirmForm
     import_template_name = "admin/tasks/task/import.html"
+    export_formats = EXPORT_FORMATS
     list_display = ("number", "key_task", "short_requirement", "policy")
     list_display_links = ("number", "short_requirement")
     list_filter = (

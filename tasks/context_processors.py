@@ -1,5 +1,8 @@
 from django.urls import reverse
 
+from accounts import permissions as account_permissions
+from audit import permissions as audit_permissions
+
 from . import permissions
 
 
@@ -19,9 +22,14 @@ def navigation(request):
             ("填报期", reverse("tasks:period-list")),
         ]
     items += [
+        ("目标进展", reverse("targets:board")),
         ("重点任务", reverse("tasks:task-list")),
         ("责任部门", reverse("tasks:department-list")),
     ]
     if user.is_staff:
         items.append(("管理后台", reverse("admin:index")))
+    if account_permissions.can_unlock(user):
+        items.append(("登录锁定", reverse("accounts:locks")))
+    if audit_permissions.can_view_audit_trail(user):
+        items.append(("审计日志", reverse("audit:event-list")))
     return {"nav_items": items}

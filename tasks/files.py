@@ -113,17 +113,22 @@ def unpack_zip_bounded(data: bytes, file_name: str) -> bytes:
     return output.getvalue()
 
 
+def check_evidence_size(size: int, file_name: str) -> None:
+    """Refuse an evidence file over the limit; called with the upload's
+    declared size before it is read, and with its length after."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if size > limit:
+        raise FileRejected(
+            f"文件“{file_name}”大小为 {megabytes(size)},超过上限 {megabytes(limit)}。"
+        )
+
+
 def sniff_evidence(data: bytes, file_name: str) -> tuple[str, str]:
     """(content type, extension) of an evidence file, decided by its bytes;
     the name's extension must agree with them."""
-    limit = settings.EVIDENCE_MAX_BYTES
     if not data:
         raise FileRejected(f"文件“{file_name}”是空文件。")
-    if len(data) > limit:
-        raise FileRejected(
-            f"文件“{file_name}”大小为 {megabytes(len(data))},"
-            f"超过上限 {megabytes(limit)}。"
-        )
+    check_evidence_size(len(data), file_name)
     claimed = EXTENSIONS.get(
         file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     )

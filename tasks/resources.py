@@ -8,13 +8,14 @@ that the rules live in one place.
 
 import tablib
 from import_export import fields, resources
-from import_export.formats.base_formats import XLSX
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Error, Result, RowResult
 
 from .importers.annex import AnnexRow, AnnexSheet, read_annex
 from .importers.errors import ImportFailed
 from .models import Task
 from .services import Action, annex_import, file_digest
+from .services.sheet import _escape as escape_formula
 
 HEADERS = ["行号", "序号", "重点任务", "工作要求", "责任部门"]
 IMPORT_TYPES = {
@@ -42,6 +43,33 @@ class AnnexXLSX(XLSX):
         dataset.sha256 = file_digest(data)
         dataset.notes = sheet.notes
         return dataset
+
+
+class FormulaSafe:
+    """An export format whose text cells no spreadsheet runs as a formula,
+    by the portal's one rule (an apostrophe before = + - @, tab or CR).
+    import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a
+    leading "=", leaving "+1+cmd|..." and "@SUM(...)" live."""
+
+    def export_data(self, dataset, **kwargs):
+        escaped = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+        for row in dataset:
+            escaped.append(
+                [escape_formula(v) if isinstance(v, str) else v for v in row]
+            )
+        return super().export_data(escaped, **kwargs)
+
+
+class FormulaSafeXLSX(FormulaSafe, XLSX):
+    pass
+
+
+class FormulaSafeCSV(FormulaSafe, CSV):
+    pass
+
+
+# The admin's export formats: spreadsheets only, each escaped.
+EXPORT_FORMATS = [FormulaSafeXLSX, FormulaSafeCSV]
 
 
 class TaskResource(resources.ModelResource):

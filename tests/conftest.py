@@ -87,6 +87,7 @@ def users(departments):
             password="Pass#word123",
             role=role,
             department=Department.objects.get(name=department),
+            must_change_password=False,
         )
 
     return {

@@ -87,6 +87,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.PostGenerationMethodCall("set_password", "Pass#word123")
+    must_change_password = False
 
 
 def ago(days: int = 3) -> datetime.date:
@@ -117,6 +118,7 @@ def make_dispatch_data(departments: int, tasks: int, months: int, year: int, rev
             password="Pass#word123",
             role=RoleName.REPORTER,
             department=department,
+            must_change_password=False,
         )
     # The new periods also hold reports on the tasks of earlier calls.
     reporters = {u.department_id: u for u in User.objects.exclude(department=None)}

@@ -4,10 +4,12 @@ With no DATABASE_URL the portal uses an embedded SQLite file so that a new
 user's first command works on a machine with no database server.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,11 +26,40 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item]
 
 
+# development (the default) and test generate a throwaway SECRET_KEY per
+# process; production refuses to start without a strong one and turns every
+# HTTPS protection on (see the deployment section at the end).
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "development").strip().lower()
+if DJANGO_ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV 只能是 development、test 或 production,当前为“{DJANGO_ENV}”。"
+    )
+PRODUCTION = DJANGO_ENV == "production"
 DEBUG = env_bool("DEBUG", False)
-# A development key is generated per process when none is configured; any
-# real deployment sets SECRET_KEY (check --deploy rejects a weak one).
-SECRET_KEY = os.environ.get("SECRET_KEY") or get_random_secret_key()
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "生产环境(DJANGO_ENV=production)不得开启 DEBUG:调试页面会泄露配置与数据。"
+        "请删除 DEBUG 环境变量或设为 0。"
+    )
+SECRET_KEY = os.environ.get("SECRET_KEY") or (
+    "" if PRODUCTION else get_random_secret_key()
+)
+# The same test as Django's security.W009, made fatal in production.
+if PRODUCTION and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "生产环境(DJANGO_ENV=production)必须在环境变量 SECRET_KEY 中设置至少 50 个"
+        "字符的随机密钥,当前未设置或强度不足。可用以下命令生成:"
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
+# Production names its host names; elsewhere the local ones are allowed.
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -39,7 +70,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "import_export",
+    "axes",
     "accounts",
+    "audit",
     "tasks",
     "targets",
     "incentives",
@@ -47,13 +80,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "yingtan.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "yingtan.urls"
@@ -84,19 +123,51 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-VALIDATORS_MODULE = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"{VALIDATORS_MODULE}.UserAttributeSimilarityValidator"},
-    {
-        "NAME": f"{VALIDATORS_MODULE}.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
-    },
-    {"NAME": f"{VALIDATORS_MODULE}.CommonPasswordValidator"},
-    {"NAME": f"{VALIDATORS_MODULE}.NumericPasswordValidator"},
+    {"NAME": f"accounts.validators.{name}"}
+    for name in (
+        "MinimumLengthValidator",
+        "CharacterClassesValidator",
+        "UsernameInPasswordValidator",
+        "UserAttributeSimilarityValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+# django-axes counts failed sign-ins; it must see every attempt first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# -- Accounts and sign-in --------------------------------------------------------
+# A password older than this many days must be changed before anything else.
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", 90))
+# A session ends after SESSION_COOKIE_AGE seconds without a request (the
+# expiry moves on with every request) and SESSION_ABSOLUTE_SECONDS after
+# the sign-in whatever happens; both are enforced on the server.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", 12 * 3600))
+# Five failures lock the username, and separately the address they came
+# from, for 15 minutes. A success does not wipe the count: with both
+# parameters axes would also wipe the address's failures, letting anyone
+# with one valid account reset the address's lock.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Not the banner axes prints at every start, cron jobs included.
+AXES_VERBOSE = False
+# The address is read as the audit trail reads it: behind a proxy, from
+# X-Forwarded-For when AUDIT_TRUST_X_FORWARDED_FOR is set; else every
+# sign-in would share the proxy's address, and its lock.
+AXES_CLIENT_IP_CALLABLE = "audit.context.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -140,6 +211,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jnyt-portal@localhost
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 
+# Audit records take the client's address from X-Forwarded-For only behind
+# a proxy that sets the header itself (nginx: proxy_set_header
+# X-Forwarded-For $remote_addr); a portal reached directly must not trust it.
+AUDIT_TRUST_X_FORWARDED_FOR = env_bool("AUDIT_TRUST_X_FORWARDED_FOR", False)
+
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
@@ -150,3 +226,55 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# -- Deployment ----------------------------------------------------------------
+# In production the portal runs under gunicorn behind nginx, which ends TLS
+# and says so in X-Forwarded-Proto (README, 生产部署). Every protection is on
+# there by default and each can be overridden from the environment.
+SECURE_PROXY_SSL_HEADER = (
+    tuple(
+        env_list(
+            "SECURE_PROXY_SSL_HEADER",
+            "HTTP_X_FORWARDED_PROTO,https" if PRODUCTION else "",
+        )
+    )
+    or None
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+# Preloading binds every host of the registrable domain (the city's, shared
+# with other offices' sites) to HTTPS in browsers for months; that is the
+# domain owner's decision, not this portal's, so it is off unless asked for
+# and Django's reminder of it (security.W021) is silenced while it is off.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Sent on every response by yingtan.middleware.ContentSecurityPolicyMiddleware,
+# in the shape of Django 6.0's SECURE_CSP. No inline script or style anywhere:
+# pages load their JavaScript and CSS from static files and pass data in
+# json_script blocks.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Reminders and urges go through the city's mail relay when EMAIL_BACKEND
+# is django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from accounts import views as accounts_views
 from targets import views as targets_views
 from tasks.views import reports
 
@@ -13,8 +15,20 @@ urlpatterns = [
     path("", reports.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        accounts_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path("accounts/", include("accounts.urls")),
     path("tasks/", include("tasks.urls")),
     path("targets/", include("targets.urls")),
+    path("audit/", include("audit.urls")),
     path("public/", targets_views.public, name="public"),
+    # The admin's own page would change the password without the service.
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="password_change"),
+    ),
     path("admin/", admin.site.urls),
 ]

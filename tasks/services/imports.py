@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from audit.services import audit_record
+
 from ..importers.annex import AnnexSheet
 from ..importers.departments import DepartmentDirectory
 from ..importers.errors import ImportFailed
@@ -558,7 +560,7 @@ def _sync_assignments(key_task, current, wanted) -> bool:
 
 
 def _record(policy, kind, file_name, sha256, user, report: ImportReport) -> None:
-    ImportRecord.objects.create(
+    record = ImportRecord.objects.create(
         policy=policy,
         kind=kind,
         file_name=file_name[:255],
@@ -568,4 +570,20 @@ def _record(policy, kind, file_name, sha256, user, report: ImportReport) -> None
         unchanged_count=report.count(Action.UNCHANGED),
         notes="\n".join(report.notes),
         imported_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    if report.dry_run:
+        return  # rolled back with everything else
+    # The whole import is one record, with its counts, not one per row.
+    audit_record(
+        action=f"import.{kind}",
+        actor=record.imported_by,
+        obj=record,
+        after={
+            "policy": policy.number,
+            "file_name": record.file_name,
+            "sha256": sha256,
+            "created": record.created_count,
+            "updated": record.updated_count,
+            "unchanged": record.unchanged_count,
+        },
     )

@@ -15,8 +15,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audit.services import audit_record, snapshot
+
 from .. import permissions
-from ..files import FileRejected, sniff_evidence
+from ..files import FileRejected, check_evidence_size, sniff_evidence
 from ..models import (
     Department,
     Evidence,
@@ -50,6 +52,9 @@ EDITABLE_FIELDS = (
     "proposed_status",
     "completion",
 )
+# What the audit trail keeps of a period and of an evidence file.
+PERIOD_FIELDS = ("deadline", "status", "closed_at")
+EVIDENCE_FIELDS = ("report", "original_name", "content_type", "size", "sha256", "file")
 
 
 def deadline_passed(period: ReportingPeriod, now: datetime.datetime) -> bool:
@@ -80,10 +85,18 @@ def period_open(
             "opened_at": timezone.now(),
         },
     )
+    before = None if created else snapshot(period, PERIOD_FIELDS)
     if not created and deadline and period.deadline != deadline:
         period.deadline = deadline
         period.save(update_fields=["deadline"])
-    period_ensure_reports(period=period)
+    added = period_ensure_reports(period=period)
+    audit_record(
+        action="period.open",
+        actor=actor,
+        obj=period,
+        before=before,
+        after={**snapshot(period, PERIOD_FIELDS), "reports_created": added},
+    )
     return period
 
 
@@ -123,9 +136,17 @@ def period_close(*, period: ReportingPeriod, actor=None) -> ReportingPeriod:
         raise ReportError("只有人社局审核员可以关闭填报期。")
     if not period.is_open:
         raise ReportError(f"{period}填报期已经关闭。")
+    before = snapshot(period, PERIOD_FIELDS)
     period.status = PeriodStatus.CLOSED
     period.closed_at = timezone.now()
     period.save(update_fields=["status", "closed_at"])
+    audit_record(
+        action="period.close",
+        actor=actor,
+        obj=period,
+        before=before,
+        after=snapshot(period, PERIOD_FIELDS),
+    )
     return period
 
 
@@ -133,9 +154,17 @@ def period_close(*, period: ReportingPeriod, actor=None) -> ReportingPeriod:
 def period_reopen(*, period: ReportingPeriod, actor=None) -> ReportingPeriod:
     if actor is not None and not permissions.can_manage_periods(actor):
         raise ReportError("只有人社局审核员可以重新开放填报期。")
+    before = snapshot(period, PERIOD_FIELDS)
     period.status = PeriodStatus.OPEN
     period.closed_at = None
     period.save(update_fields=["status", "closed_at"])
+    audit_record(
+        action="period.reopen",
+        actor=actor,
+        obj=period,
+        before=before,
+        after=snapshot(period, PERIOD_FIELDS),
+    )
     return period
 
 
@@ -154,6 +183,13 @@ def report_save(
     values = {name: data[name] for name in EDITABLE_FIELDS if name in data}
     _validate(values)
     with transaction.atomic():
+        # Read in the same transaction as the conditional update below: if
+        # that succeeds, nobody saved in between, so these were the values.
+        old = (
+            ProgressReport.objects.filter(pk=report.pk)
+            .values(*values, "version")
+            .first()
+        )
         updated = ProgressReport.objects.filter(
             pk=report.pk, version=expected_version
         ).update(
@@ -172,7 +208,20 @@ def report_save(
                 f"保存未成功:这份报告已被{who}于{when}修改。请刷新页面查看最新内容,"
                 "再把您的修改重新填入。"
             )
-    report.refresh_from_db()
+        # Named before the refresh, which drops the related objects.
+        label, department = str(report), report.department
+        report.refresh_from_db()
+        new = snapshot(report, [*values, "version"])
+        changed = [name for name in new if new[name] != old[name]]
+        audit_record(
+            action="report.save",
+            actor=actor,
+            obj=report,
+            object_repr=label,
+            department=department,
+            before={name: old[name] for name in changed},
+            after={name: new[name] for name in changed},
+        )
     return report
 
 
@@ -239,6 +288,13 @@ def report_transition(
             actor=actor,
             reason=reason,
         )
+        audit_record(
+            action=f"report.{action}",
+            actor=actor,
+            obj=report,
+            before={"state": report.state},
+            after={"state": target, "reason": reason},
+        )
     report.refresh_from_db()
     return report
 
@@ -250,8 +306,9 @@ def evidence_add(*, report: ProgressReport, upload, actor) -> Evidence:
         raise ReportError("只能为本部门的报告上传佐证材料。")
     if not report.is_editable:
         raise ReportError(_not_editable_message(report))
-    data = upload.read()
     try:
+        check_evidence_size(upload.size, upload.name)
+        data = upload.read()
         content_type, extension = sniff_evidence(data, upload.name)
     except FileRejected as exc:
         raise ReportError(str(exc)) from exc
@@ -265,6 +322,13 @@ def evidence_add(*, report: ProgressReport, upload, actor) -> Evidence:
     )
     evidence.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
     evidence.save()
+    audit_record(
+        action="evidence.add",
+        actor=actor,
+        obj=evidence,
+        after=snapshot(evidence, EVIDENCE_FIELDS),
+        department=report.department,
+    )
     return evidence
 
 
@@ -273,6 +337,13 @@ def evidence_remove(*, evidence: Evidence, actor) -> None:
     report = evidence.report
     if not permissions.can(actor, "attach", report) or not report.is_editable:
         raise ReportError("只能在报告可编辑时删除本部门的佐证材料。")
+    audit_record(
+        action="evidence.remove",
+        actor=actor,
+        obj=evidence,
+        before=snapshot(evidence, EVIDENCE_FIELDS),
+        department=report.department,
+    )
     evidence.file.delete(save=False)
     evidence.delete()
 
@@ -294,6 +365,12 @@ def urge_create(
             message=message,
             created_by=actor,
             emailed_to=", ".join(recipients),
+        )
+        audit_record(
+            action="urge.create",
+            actor=actor,
+            obj=urge,
+            after=snapshot(urge, ["period", "message", "emailed_to"]),
         )
     if recipients:
         send_mail(

@@ -19,6 +19,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from audit.services import audit_record
+
 from .. import permissions
 from ..importers.annex import open_workbook
 from ..importers.errors import ImportFailed
@@ -31,6 +33,7 @@ from ..models import (
     ReportState,
 )
 from ..selectors.reports import department_sheet_reports
+from .imports import file_digest
 from .reports import EDITABLE_FIELDS, ConcurrentEdit, ReportError, report_save
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -216,12 +219,29 @@ def sheet_import(
                 raise ImportFailed(_stale(number, current)) from exc
             except ReportError as exc:
                 raise ImportFailed(f"第{number}行:{exc}") from exc
-    return SheetResult(
-        updated=len(changes),
-        unchanged=unchanged,
-        skipped=len(skipped),
-        skipped_rows=tuple(skipped),
-    )
+        result = SheetResult(
+            updated=len(changes),
+            unchanged=unchanged,
+            skipped=len(skipped),
+            skipped_rows=tuple(skipped),
+        )
+        # One record for the upload; each report it changed has its own
+        # report.save record from report_save.
+        audit_record(
+            action="import.sheet",
+            actor=user,
+            obj=period,
+            department=user.department,
+            after={
+                "file_name": file_name[:255],
+                "sha256": file_digest(data),
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "skipped": result.skipped,
+                "reports": [report.pk for _, report, _, _ in changes],
+            },
+        )
+    return result
 
 
 # -- writing -----------------------------------------------------------------

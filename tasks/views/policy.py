@@ -2,6 +2,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+import targets.selectors
+
 from .. import permissions, selectors
 from ..filters import TaskFilter
 from ..models import Role
@@ -55,4 +57,7 @@ class DepartmentDetailView(LoginRequiredMixin, DetailView):
             self.object, permissions.tasks_for_user(self.request.user)
         )
         context["sections"] = [(label, grouped[value]) for value, label in Role.choices]
+        context["targets"] = targets.selectors.department_targets(
+            self.object, self.request.user
+        )
         return context

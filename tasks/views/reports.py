@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from audit.services import audit_record
 from targets import selectors as target_selectors
 from targets import services as target_services
 
@@ -176,7 +177,18 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = get_object_or_404(permissions.evidence_for_user(request.user), pk=pk)
+    evidence = get_object_or_404(
+        permissions.evidence_for_user(request.user).select_related(
+            "report__department"
+        ),
+        pk=pk,
+    )
+    audit_record(
+        action="evidence.download",
+        actor=request.user,
+        obj=evidence,
+        department=evidence.report.department,
+    )
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,

@@ -13,10 +13,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.services import audit_record
+
 from .. import permissions
 from ..files import megabytes
 from ..importers.errors import ImportFailed
 from ..models import ReportingPeriod
+from ..services import file_digest
 from ..services.sheet import (
     XLSX_CONTENT_TYPE,
     SheetResult,
@@ -38,10 +41,18 @@ def sheet_download(request: HttpRequest, pk: int) -> FileResponse:
     _require_department_user(request.user)
     period = get_object_or_404(ReportingPeriod, pk=pk)
     data = sheet_build(period=period, user=request.user)
+    file_name = sheet_file_name(period=period, department=request.user.department)
+    audit_record(
+        action="export.sheet",
+        actor=request.user,
+        obj=period,
+        department=request.user.department,
+        after={"file_name": file_name, "sha256": file_digest(data)},
+    )
     return FileResponse(
         io.BytesIO(data),
         as_attachment=True,
-        filename=sheet_file_name(period=period, department=request.user.department),
+        filename=file_name,
         content_type=XLSX_CONTENT_TYPE,
     )
 

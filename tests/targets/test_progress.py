@@ -131,3 +131,11 @@ def test_readings_after_today_are_ignored():
     t = target()
     result = progress_of(t, [reading(D(2030, 1, 1), 99999)], [], D(2024, 1, 1))
     assert result.latest_value is None
+
+
+def test_reached_target_reaches_and_a_missed_deadline_does_not():
+    t = target(deadline=D(2024, 12, 31))
+    reached = progress_of(t, [reading(D(2024, 6, 30), 10000)], [], D(2024, 7, 1))
+    assert reached.forecast_reaches is True
+    late = progress_of(t, [reading(D(2024, 12, 31), 9000)], [], D(2025, 3, 1))
+    assert late.forecast_reaches is False

@@ -226,6 +226,7 @@ def test_cooperating_report_asks_for_no_target_values(client, copper, period, us
         password="Pass#word123",
         role=RoleName.REPORTER,
         department=report.department,
+        must_change_password=False,
     )
     client.force_login(rsj)
     page = client.get(reverse("tasks:report-edit", args=[report.pk]))

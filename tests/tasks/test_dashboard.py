@@ -446,4 +446,5 @@ def test_dashboard_query_count_does_not_grow_with_data(client, users):
     assert ProgressReport.objects.filter(period=period).count() > 60
     assert counts[0] == counts[2], counts
     assert counts[1] == counts[3], counts
-    assert max(counts) <= 14, counts
+    # Three of them save the session, as every request does (idle timeout).
+    assert max(counts) <= 17, counts

@@ -205,4 +205,5 @@ def test_page_query_count_does_not_grow_with_data(client, users, page):
         }[page]
         counts.append(_count(client, url, params))
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 12, counts
+    # Three of them save the session, as every request does (idle timeout).
+    assert counts[1] <= 15, counts

@@ -38,7 +38,15 @@ def test_setup_portal_loads_policy_and_one_demo_account_per_role(capsys):
     assert User.objects.get(username="reporter").check_password("Yingtan#2025demo")
     loginable = [u.username for u in User.objects.all() if u.has_usable_password()]
     assert sorted(loginable) == sorted(
-        ["admin", "reviewer", "reporter", "leader", "reporter-edu"]
+        [
+            "admin",
+            "reviewer",
+            "reporter",
+            "leader",
+            "reporter-edu",
+            "security",
+            "auditor",
+        ]
     )
 
 
@@ -54,3 +62,15 @@ def test_demo_data_has_reports_in_every_state_and_late_ones(capsys):
     statuses = list(ReportingPeriod.objects.values_list("status", flat=True))
     assert statuses.count(PeriodStatus.OPEN) == 1
     assert statuses.count(PeriodStatus.CLOSED) == 3
+
+    # Every target extracted from the policy is confirmed and has readings
+    # that put targets in every status, a stale one among the red.
+    from targets.models import Target
+    from targets.selectors import progress_list
+
+    items = progress_list(Target.objects.all())
+    assert len(items) == 56
+    assert {i.target.review_status for i in items} == {"accepted"}
+    assert {i.status for i in items} == {"green", "yellow", "red"}
+    assert any(i.stale for i in items)
+    assert any(i.status == "red" and not i.stale for i in items)

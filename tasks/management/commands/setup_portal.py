@@ -8,6 +8,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import RoleName
 from accounts.services import roles_ensure, user_create
+from targets.demo import demo_targets_create
 from tasks.demo import demo_reports_create
 from tasks.models import Department
 
@@ -20,6 +21,8 @@ DEMO_USERS = [
     ("reporter", RoleName.REPORTER, "贵溪市人民政府", "贵溪市填报员(演示)"),
     ("leader", RoleName.LEADER, "贵溪市人民政府", "贵溪市负责人(演示)"),
     ("reporter-edu", RoleName.REPORTER, "市教育局", "市教育局填报员(演示)"),
+    ("security", RoleName.SECURITY, "市人社局", "安全管理员(演示)"),
+    ("auditor", RoleName.AUDITOR, "市人社局", "审计管理员(演示)"),
 ]
 
 
@@ -38,6 +41,7 @@ class Command(BaseCommand):
                 str(SOURCE / "annex-skills-yingtan.xlsx"),
                 policy=POLICY_NUMBER,
             )
+            call_command("extract_targets")
             roles_ensure()
             if demo:
                 self._demo_users()
@@ -48,10 +52,21 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"演示数据:已写入近几个月的进展报告 {written} 份。"
                     )
+                readings = demo_targets_create(
+                    reviewer=User.objects.get(username="reviewer")
+                )
+                if readings:
+                    self.stdout.write(
+                        f"演示数据:已确认全部目标并写入读数 {readings} 条。"
+                    )
 
     def _demo_users(self):
         departments = {d.name: d for d in Department.objects.all()}
-        self.stdout.write(self.style.SUCCESS(f"\n演示账号(密码均为 {DEMO_PASSWORD}):"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\n演示账号(密码均为 {DEMO_PASSWORD},首次登录须修改密码):"
+            )
+        )
         for username, role, department, full_name in DEMO_USERS:
             user_create(
                 username=username,

@@ -1,0 +1,251 @@
+"""Every write to the audit trail: a record, and the archive of old ones.
+
+A record is written in the caller's transaction, so that a change and its
+record are committed, or rolled back, together.
+"""
+
+import calendar
+import datetime
+import gzip
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection, models, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.functional import Promise
+
+from . import context
+from .models import AuditAction, AuditEvent, row_hash
+
+# The PostgreSQL advisory lock that serialises writers of the chain, so that
+# two transactions never both take the same row as their predecessor.
+CHAIN_LOCK_KEY = 7_468_317_263
+# Records are kept at least this long before they may be archived.
+RETENTION_MONTHS = 6
+
+
+class AuditError(Exception):
+    """A refused audit operation, with a message in Chinese."""
+
+
+def audit_record(
+    *,
+    action: str,
+    actor=None,
+    obj: models.Model | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    department=None,
+    ip: str | None = None,
+    object_repr: str = "",
+) -> AuditEvent:
+    """Append a record to the chain. The actor and address default to the
+    current request's (see ``audit.context``)."""
+    if action not in AuditAction.values:
+        raise ValueError(f"未知的审计操作“{action}”。")
+    request = context.current()
+    if actor is None and request is not None:
+        actor = request.user
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    if ip is None and request is not None:
+        ip = request.ip
+    if obj is not None and not object_repr:
+        object_repr = str(obj)
+    event = AuditEvent(
+        actor_id=actor.pk if actor else None,
+        actor_username=actor.get_username() if actor else "",
+        actor_department=_text(getattr(actor, "department", None), 100),
+        ip=context.normalise_ip(ip),
+        action=str(action),
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=object_repr[:200],
+        department=_text(
+            department if department is not None else _department_of(obj), 100
+        ),
+        before=json_safe(before) if before is not None else None,
+        after=json_safe(after) if after is not None else None,
+    )
+    # Joins the caller's transaction; makes one when there is none.
+    with transaction.atomic(savepoint=False):
+        event.prev_hash = _lock_chain()
+        event.at = timezone.now()
+        event.hash = row_hash(event.as_row())
+        event.save(force_insert=True)
+    return event
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
+    """The named fields of an instance as JSON-safe values; a foreign key
+    gives its id."""
+    values = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        values[name] = json_safe(getattr(instance, field.attname))
+    return values
+
+
+def json_safe(value):
+    """A value as JSON holds it and reads it back unchanged: Decimal as
+    text, dates in ISO form, a model instance as its id."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return str(value)  # a TextChoices member as its plain value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Promise):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_safe(item) for item in value]
+    return str(value)
+
+
+@dataclass(frozen=True)
+class ArchiveResult:
+    path: Path
+    sha256: str
+    rows: int
+    first_id: int
+    last_id: int
+
+
+def audit_archive(
+    *,
+    before_months: int = RETENTION_MONTHS,
+    output_dir: Path,
+    actor=None,
+    now: datetime.datetime | None = None,
+) -> ArchiveResult | None:
+    """Move the records older than ``before_months`` months to a gzip JSONL
+    file in ``output_dir``, with their hashes, and record the file's sha256
+    in an ``audit.archive`` record; then delete them, in one transaction.
+
+    Only a prefix of the chain is archived (up to the first record that is
+    still young), so that what is left is a chain that starts where the
+    archive ends. None when nothing is old enough.
+    """
+    if before_months < RETENTION_MONTHS:
+        raise AuditError(
+            f"审计记录至少保存 {RETENTION_MONTHS} 个月,不能归档 {before_months} "
+            "个月以内的记录。"
+        )
+    output_dir = Path(output_dir)
+    if not output_dir.is_dir():
+        raise AuditError(f"归档目录“{output_dir}”不存在。")
+    cutoff = months_before(now or timezone.now(), before_months)
+    with transaction.atomic():
+        _lock_chain()
+        events = AuditEvent.objects.order_by("id")
+        first_young = events.filter(at__gte=cutoff).values_list("id", flat=True).first()
+        if first_young is not None:
+            events = events.filter(id__lt=first_young)
+        bounds = list(events.values_list("id", flat=True)[:1])
+        if not bounds:
+            return None
+        stamp = timezone.localtime(now or timezone.now()).strftime("%Y%m%d%H%M%S")
+        path = output_dir / f"audit-{bounds[0]}-{stamp}.jsonl.gz"
+        try:
+            # "x": an archive file is never overwritten.
+            raw = open(path, "xb")  # noqa: SIM115 closed by _write_archive
+        except FileExistsError as exc:
+            raise AuditError(f"归档文件“{path}”已存在。") from exc
+        try:
+            rows, first, last = _write_archive(raw, events)
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            audit_record(
+                action=AuditAction.AUDIT_ARCHIVE,
+                actor=actor,
+                object_repr=path.name,
+                after={
+                    "file": path.name,
+                    "sha256": digest,
+                    "rows": rows,
+                    "first_id": first["id"],
+                    "last_id": last["id"],
+                    "first_prev_hash": first["prev_hash"],
+                    "last_hash": last["hash"],
+                    "before": cutoff.isoformat(),
+                },
+            )
+            _allow_archive_delete()
+            AuditEvent.objects.filter(id__lte=last["id"]).delete()
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+    return ArchiveResult(path, digest, rows, first["id"], last["id"])
+
+
+def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same local time (Asia/Shanghai) ``months`` calendar months
+    earlier; the 31st falls back to the month's last day."""
+    local = timezone.localtime(moment)
+    year, month = divmod(local.year * 12 + local.month - 1 - months, 12)
+    month += 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day)
+
+
+def _write_archive(raw, events) -> tuple[int, dict, dict]:
+    """One JSON line per record, then flushed to the disk."""
+    rows, first, last = 0, None, None
+    with raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb") as archive:
+            for event in events.iterator(chunk_size=2000):
+                row = event.as_row()
+                line = json.dumps(row, ensure_ascii=False, sort_keys=True)
+                archive.write(line.encode() + b"\n")
+                rows += 1
+                first = first or row
+                last = row
+        raw.flush()
+        os.fsync(raw.fileno())
+    return rows, first, last
+
+
+def _lock_chain() -> str:
+    """Take the chain for this transaction and return its last hash."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    # SQLite lets one writer at a time in already.
+    latest = AuditEvent.objects.order_by("-id").values_list("hash", flat=True)
+    return latest.first() or ""
+
+
+def _allow_archive_delete() -> None:
+    """Lift the PostgreSQL trigger's refusal for this transaction only."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL audit.allow_archive = 'on'")
+
+
+def _department_of(obj: models.Model | None):
+    if obj is None:
+        return None
+    try:
+        field = obj._meta.get_field("department")
+    except FieldDoesNotExist:
+        return None
+    return getattr(obj, "department", None) if field.many_to_one else None
+
+
+def _text(value, length: int) -> str:
+    return str(value)[:length] if value is not None else ""
