@@ -143,7 +143,10 @@ def _transition(request, report, action):
 @require_POST
 @login_required
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(selectors.report_detail(request.user), pk=pk)
+    # Only the department's own reports take its files.
+    report = get_object_or_404(
+        permissions.own_reports(request.user).select_related("period"), pk=pk
+    )
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "请选择要上传的文件。")

@@ -1,0 +1,228 @@
+"""Every URL of the portal (the admin site aside, which has its own tests)
+requested as anonymous, as each role and as a user of another department,
+with the expected answer for each.
+
+Object ids are those of 贵溪市人民政府 (the reporter's and leader's
+department); ``other_department`` is a reporter of 市教育局. A GET of a
+POST-only action answers 405 to whoever may reach it.
+"""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import RoleName
+from accounts.services import user_create
+from tasks.models import Department, ProgressReport
+
+ROLES = [
+    "anonymous",
+    "reporter",
+    "leader",
+    "reviewer",
+    "sysadmin",
+    "security",
+    "auditor",
+    "other_department",
+]
+L = "login"  # redirected to the sign-in page
+
+# url name → answers in the order of ROLES
+MATRIX = {
+    "home": (L, 302, 302, 302, 302, 302, 302, 302),
+    "public": (200, 200, 200, 200, 200, 200, 200, 200),
+    "targets:board": (L, 200, 200, 200, 200, 200, 200, 200),
+    "targets:target-detail": (L, 200, 200, 200, 200, 200, 200, 200),
+    "targets:export": (L, 200, 200, 200, 200, 200, 200, 200),
+    "targets:reading-add": (405, 405, 405, 405, 405, 405, 405, 405),
+    "tasks:task-list": (L, 200, 200, 200, 200, 200, 200, 200),
+    "tasks:task-detail": (L, 200, 200, 200, 200, 200, 200, 200),
+    "tasks:department-list": (L, 200, 200, 200, 200, 200, 200, 200),
+    "tasks:department-detail": (L, 200, 200, 200, 200, 200, 200, 200),
+    "tasks:my-tasks": (L, 200, 200, 403, 403, 403, 403, 200),
+    "tasks:report-detail": (L, 200, 200, 200, 404, 404, 404, 404),
+    "tasks:report-edit": (L, 200, 200, 404, 404, 404, 404, 404),
+    "tasks:report-move": (405, 405, 405, 405, 405, 405, 405, 405),
+    "tasks:evidence-upload": (405, 405, 405, 405, 405, 405, 405, 405),
+    "tasks:evidence-download": (L, 200, 200, 200, 404, 404, 404, 404),
+    "tasks:evidence-delete": (405, 405, 405, 405, 405, 405, 405, 405),
+    "tasks:review-queue": (L, 403, 403, 200, 403, 403, 403, 403),
+    "tasks:period-list": (L, 403, 403, 200, 403, 403, 403, 403),
+    "tasks:period-action": (405, 405, 405, 405, 405, 405, 405, 405),
+    "tasks:dashboard": (L, 403, 403, 200, 403, 403, 403, 403),
+    "tasks:urge": (405, 405, 405, 405, 405, 405, 405, 405),
+    "tasks:sheet-download": (L, 200, 200, 403, 403, 403, 403, 200),
+    "tasks:sheet-upload": (L, 200, 200, 403, 403, 403, 403, 200),
+    "accounts:locks": (L, 403, 403, 403, 403, 200, 403, 403),
+    "audit:event-list": (L, 403, 403, 403, 403, 403, 200, 403),
+    "audit:event-export": (L, 403, 403, 403, 403, 403, 200, 403),
+    "password_change": (L, 200, 200, 200, 200, 200, 200, 200),
+}
+
+# POSTs that change something: who may (the answer is a redirect back) and
+# who is refused. Other-department objects answer 404.
+POSTS = {
+    "targets:reading-add": (L, 403, 403, 302, 403, 403, 403, 403),
+    "tasks:report-move": (L, 302, 302, 302, 404, 404, 404, 404),
+    "tasks:urge": (L, 403, 403, 302, 403, 403, 403, 403),
+    "tasks:period-action": (L, 403, 403, 302, 403, 403, 403, 403),
+    "tasks:evidence-upload": (L, 302, 302, 404, 404, 404, 404, 404),
+}
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+
+
+@pytest.fixture
+def everyone(users):
+    """The users fixture's roles and the two duties it lacks."""
+    department = Department.objects.get(name="市人社局")
+    extra = {
+        name: user_create(
+            username=name,
+            password="Pass#word123",
+            role=role,
+            department=department,
+            must_change_password=False,
+        )
+        for name, role in (
+            ("security", RoleName.SECURITY),
+            ("auditor", RoleName.AUDITOR),
+        )
+    }
+    return {**users, **extra}
+
+
+@pytest.fixture
+def objects(period, everyone, settings, tmp_path):
+    from targets.models import Target
+    from tasks.services import evidence_add
+
+    settings.MEDIA_ROOT = tmp_path
+    report = ProgressReport.objects.get(
+        period=period, task__number=1, department__name="贵溪市人民政府"
+    )
+    evidence = evidence_add(
+        report=report,
+        upload=SimpleUploadedFile("签到表.pdf", PDF),
+        actor=everyone["reporter"],
+    )
+    target = Target.objects.create(
+        policy=report.task.policy,
+        task=report.task,
+        key_task=report.task.key_task,
+        metric="规模以上铜企业",
+        value=230,
+        unit="家",
+        kind="cumulative",
+        deadline=datetime.date(2025, 12, 31),
+        source_text="规模以上铜企业达到230家",
+        source_ref="附件第3行",
+        fingerprint="matrix",
+        review_status="accepted",
+    )
+    guixi = Department.objects.get(name="贵溪市人民政府")
+    return {
+        "tasks:task-detail": [report.task_id],
+        "tasks:department-detail": [guixi.pk],
+        "tasks:report-detail": [report.pk],
+        "tasks:report-edit": [report.pk],
+        "tasks:report-move": [report.pk, "submit"],
+        "tasks:evidence-upload": [report.pk],
+        "tasks:evidence-download": [evidence.pk],
+        "tasks:evidence-delete": [evidence.pk],
+        "tasks:period-action": [period.pk, "close"],
+        "tasks:urge": [guixi.pk],
+        "tasks:sheet-download": [period.pk],
+        "tasks:sheet-upload": [period.pk],
+        "targets:target-detail": [target.pk],
+        "targets:reading-add": [target.pk],
+        "period": period,
+        "report": report,
+    }
+
+
+def login_as(client, everyone, role):
+    client.logout()
+    if role != "anonymous":
+        client.force_login(everyone[role])
+
+
+def check(response, expected, url):
+    if expected == L:
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login")), url
+    else:
+        assert response.status_code == expected, url
+
+
+def test_every_url_of_the_portal_is_in_the_matrix():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def names(resolver, namespace=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name == "admin":
+                    continue
+                inner = pattern.namespace or namespace
+                yield from names(pattern, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    exempt = {"login", "logout", "accounts:unlock"}  # tested in tests/accounts
+    assert set(names(get_resolver())) - exempt == set(MATRIX)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_answer_on_every_url(
+    client, everyone, objects, role
+):
+    answers = {}
+    for name, expected in MATRIX.items():
+        login_as(client, everyone, role)
+        url = reverse(name, args=objects.get(name, []))
+        response = client.get(url)
+        answers[name] = response.status_code
+        check(response, expected[ROLES.index(role)], url)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(POSTS))
+def test_each_role_gets_the_expected_answer_on_every_action(
+    client, everyone, objects, role, name
+):
+    from tests.conftest import fill
+
+    fill(objects["report"], everyone["reporter"])
+    login_as(client, everyone, role)
+    url = reverse(name, args=objects[name])
+    data = {
+        "period": objects["period"].pk,
+        "message": "",
+        "reason": "x",
+        "value": "200",
+        "as_of": timezone.localdate().isoformat(),
+    }
+    if name == "tasks:evidence-upload":
+        data["file"] = SimpleUploadedFile("照片.pdf", PDF)
+    check(client.post(url, data), POSTS[name][ROLES.index(role)], url)
+
+
+@pytest.mark.django_db
+def test_an_other_department_object_is_refused_to_a_department_user(
+    client, everyone, period
+):
+    """The 市教育局 reporter's report, asked for by 贵溪市's users."""
+    report = ProgressReport.objects.get(
+        period=period, task__number=18, department__name="市教育局"
+    )
+    for role in ("reporter", "leader"):
+        login_as(client, everyone, role)
+        for name in ("tasks:report-detail", "tasks:report-edit"):
+            assert client.get(reverse(name, args=[report.pk])).status_code == 404
+        move = reverse("tasks:report-move", args=[report.pk, "submit"])
+        assert client.post(move).status_code == 404
