@@ -58,7 +58,12 @@ def database_verify() -> ChainResult:
         if isinstance(after, dict)
     }
     events = AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
-    return verify_rows((event.as_row() for event in events), anchors=anchors)
+    try:
+        return verify_rows((event.as_row() for event in events), anchors=anchors)
+    finally:
+        # On a break the rows are left unread: close the server-side cursor
+        # now, not whenever the generator happens to be collected.
+        events.close()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -207,8 +208,11 @@ def _write_archive(raw, events) -> tuple[int, dict, dict]:
     """One JSON line per record, then flushed to the disk."""
     rows, first, last = 0, None, None
     with raw:
-        with gzip.GzipFile(fileobj=raw, mode="wb") as archive:
-            for event in events.iterator(chunk_size=2000):
+        with (
+            gzip.GzipFile(fileobj=raw, mode="wb") as archive,
+            closing(events.iterator(chunk_size=2000)) as read,
+        ):
+            for event in read:
                 row = event.as_row()
                 line = json.dumps(row, ensure_ascii=False, sort_keys=True)
                 archive.write(line.encode() + b"\n")

@@ -1,5 +1,7 @@
 """The auditor's page: search the trail, and export what was found."""
 
+from contextlib import closing
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -40,7 +42,8 @@ def event_export(request: HttpRequest) -> HttpResponse:
     if not filterset.is_valid():
         return HttpResponse("筛选条件有误,请返回审计日志页面重新填写。", status=400)
     build = exports.events_xlsx if kind == "xlsx" else exports.events_csv
-    data = build(filterset.qs.iterator(chunk_size=2000))
+    with closing(filterset.qs.iterator(chunk_size=2000)) as events:
+        data = build(events)
     file_name = exports.export_file_name(kind)
     audit_record(
         action=AuditAction.EXPORT_AUDIT,
