@@ -256,3 +256,33 @@ def report_save_with_readings(
             report=report,
         )
     return report
+
+
+@transaction.atomic
+def readings_import(*, rows, actor=None) -> list[Reading]:
+    """Record every row's reading, or none: a row that breaks a rule stops
+    the whole file, and the message names its row."""
+    targets = Target.objects.in_bulk({row.target_id for row in rows})
+    errors, readings = [], []
+    for row in rows:
+        target = targets.get(row.target_id)
+        if target is None:
+            errors.append(f"第{row.row}行:没有编号为 {row.target_id} 的目标。")
+            continue
+        try:
+            with transaction.atomic():
+                readings.append(
+                    reading_record(
+                        target=target,
+                        value=row.value,
+                        as_of=row.as_of,
+                        source=ReadingSource.IMPORT,
+                        actor=actor,
+                        note="表格导入",
+                    )
+                )
+        except TargetError as exc:
+            errors.append(f"第{row.row}行:{exc}")
+    if errors:
+        raise TargetError("\n".join(errors))
+    return readings
