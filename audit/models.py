@@ -48,6 +48,9 @@ class AuditAction(models.TextChoices):
     ACCOUNT_ROLES = "account.roles", "变更角色"
     ACCOUNT_UNLOCK = "account.unlock", "解除锁定"
     AUDIT_ARCHIVE = "audit.archive", "归档审计日志"
+    ADMIN_ADD = "admin.add", "后台新增"
+    ADMIN_CHANGE = "admin.change", "后台修改"
+    ADMIN_DELETE = "admin.delete", "后台删除"
 
 
 # The fields a row's hash covers, besides the previous row's hash that

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
+from audit.admin import AuditedAdminMixin
 from tasks.models import Policy
 
 from . import services
@@ -20,7 +21,7 @@ class PlanPointInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(AuditedAdminMixin, admin.ModelAdmin):
     change_list_template = "targets/admin_target_change_list.html"
     list_display = (
         "metric",
@@ -140,7 +141,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reading)
-class ReadingAdmin(admin.ModelAdmin):
+class ReadingAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Readings are written by the monthly reports and the reviewer's form,
     which check them; here they are read, and a mistaken one deleted."""
 

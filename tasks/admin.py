@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 
+from audit.admin import AuditedAdminMixin
+
 from .importers.errors import ImportFailed
 from .models import (
     Department,
@@ -38,14 +40,14 @@ class AnnexConfirmForm(ConfirmImportForm):
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "title", "issuer", "issued_on", "validity")
     search_fields = ("number", "title", "issuer")
     list_filter = ("issuer", "validity")
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "policy")
     list_filter = ("policy",)
     search_fields = ("title",)
@@ -58,7 +60,7 @@ class KeyTaskAssignmentInline(admin.TabularInline):
 
 
 @admin.register(KeyTask)
-class KeyTaskAdmin(admin.ModelAdmin):
+class KeyTaskAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "name", "section", "policy")
     list_display_links = ("number", "name")
     list_filter = ("policy", "section")
@@ -68,7 +70,7 @@ class KeyTaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyTaskAssignment)
-class KeyTaskAssignmentAdmin(admin.ModelAdmin):
+class KeyTaskAssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("key_task", "department", "role")
     list_filter = ("role", "department__kind", "key_task__policy")
     search_fields = ("department__name", "key_task__title")
@@ -83,7 +85,7 @@ class ResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(ImportExportMixin, admin.ModelAdmin):
+class TaskAdmin(AuditedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [TaskResource]
     import_form_class = AnnexImportForm
     confirm_form_class = AnnexConfirmForm
@@ -130,7 +132,7 @@ class TaskAdmin(ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(admin.ModelAdmin):
+class ResponsibilityAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("task", "department", "role")
     list_filter = ("role", "department__kind", "task__policy")
     search_fields = ("department__name", "task__requirement")
@@ -144,7 +146,7 @@ class DepartmentAliasInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "full_name", "kind", "sort_order")
     list_filter = ("kind",)
     search_fields = ("name", "full_name", "aliases__name")
@@ -153,7 +155,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(DepartmentAlias)
-class DepartmentAliasAdmin(admin.ModelAdmin):
+class DepartmentAliasAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "department")
     list_filter = ("department__kind",)
     search_fields = ("name", "department__name")
@@ -184,7 +186,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "deadline", "status", "opened_at", "closed_at")
     list_filter = ("status", "year")
     fields = ("year", "month", "deadline", "status")

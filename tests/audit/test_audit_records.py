@@ -457,3 +457,33 @@ def test_sheet_download_and_upload_are_recorded(client, report, users):
     saved = only_event("report.save")
     assert saved.after["progress"] == "表格填报的进展"
     assert saved.ip == "10.9.8.7"
+
+
+@pytest.mark.django_db
+def test_admin_edits_of_business_data_are_recorded(client, policy, users):
+    from django.urls import reverse
+
+    from audit.models import AuditEvent
+    from tasks.models import Department
+
+    department = Department.objects.get(name="市大数据中心")
+    client.force_login(users["sysadmin"])
+    url = reverse("admin:tasks_department_change", args=[department.pk])
+    response = client.post(
+        url,
+        {
+            "name": "市大数据中心",
+            "full_name": "鹰潭市大数据发展中心",
+            "kind": department.kind,
+            "sort_order": department.sort_order,
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+            "aliases-MIN_NUM_FORMS": "0",
+            "aliases-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="admin.change")
+    assert event.actor_username == "sysadmin"
+    assert event.before["full_name"] == "鹰潭市大数据中心"
+    assert event.after["full_name"] == "鹰潭市大数据发展中心"
