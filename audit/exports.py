@@ -13,9 +13,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 from openpyxl import Workbook
 
-from tasks.services.sheet import XLSX_CONTENT_TYPE
-from tasks.services.sheet import _escape as escape_formula
-from tasks.services.sheet import _normalise as normalise_text
+from tasks.services.sheet import XLSX_CONTENT_TYPE, escape_formula, normalise_text
 
 from .models import AuditEvent
 

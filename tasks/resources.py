@@ -15,7 +15,7 @@ from .importers.annex import AnnexRow, AnnexSheet, read_annex
 from .importers.errors import ImportFailed
 from .models import Task
 from .services import Action, annex_import, file_digest
-from .services.sheet import _escape as escape_formula
+from .services.sheet import escape_formula
 
 HEADERS = ["行号", "序号", "重点任务", "工作要求", "责任部门"]
 IMPORT_TYPES = {

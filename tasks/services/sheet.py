@@ -261,7 +261,7 @@ def _instructions(period: ReportingPeriod) -> str:
 def _banner(sheet, row: int, text: str, font: Font, height: int) -> None:
     last = get_column_letter(len(COLUMNS))
     sheet.merge_cells(f"A{row}:{last}{row}")
-    cell = sheet.cell(row, 1, _escape(text))
+    cell = sheet.cell(row, 1, escape_formula(text))
     cell.font = font
     cell.alignment = Alignment(wrap_text=True, vertical="center")
     sheet.row_dimensions[row].height = height
@@ -284,7 +284,7 @@ def _export_row(report: ProgressReport) -> dict[str, object]:
         "version": report.version,
     }
     return {
-        key: _escape(_normalise(value)) if isinstance(value, str) else value
+        key: escape_formula(normalise_text(value)) if isinstance(value, str) else value
         for key, value in values.items()
     }
 
@@ -328,7 +328,7 @@ def _add_validations(sheet, last_row: int) -> None:
         sheet.add_data_validation(validation)
 
 
-def _escape(text: str) -> str:
+def escape_formula(text: str) -> str:
     """Text as a cell value that no spreadsheet runs as a formula. A text
     that itself begins with the apostrophe gets one too, so that reading
     takes exactly one off."""
@@ -337,7 +337,7 @@ def _escape(text: str) -> str:
     return text
 
 
-def _normalise(text: str) -> str:
+def normalise_text(text: str) -> str:
     """Text as a cell can hold it: no control characters, which xlsx
     cannot store, one kind of line break, no surrounding space (the web
     form strips it too)."""
@@ -466,7 +466,7 @@ def _read_values(row: _Row) -> tuple[dict, list[str]]:
 
 def _current(report: ProgressReport, name: str) -> object:
     value = getattr(report, name)
-    return _normalise(value) if name in TEXT_FIELDS else value
+    return normalise_text(value) if name in TEXT_FIELDS else value
 
 
 def _stale(row_number: int, report: ProgressReport) -> str:
@@ -482,7 +482,7 @@ def _import_text(value: object) -> str:
     text = str(value)
     if text.startswith(ESCAPE):
         text = text[len(ESCAPE) :]
-    return _normalise(text)
+    return normalise_text(text)
 
 
 def _as_int(value: object) -> int | None:
