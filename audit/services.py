@@ -85,6 +85,16 @@ def audit_record(
     return event
 
 
+def audit_lock() -> None:
+    """Take the chain's lock now, for the rest of the caller's transaction.
+
+    A transaction that locks rows and then writes a record calls this
+    before locking anything: taken only at the record, after the rows, the
+    lock makes two such transactions wait for each other (a deadlock).
+    """
+    _lock_chain()
+
+
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
     """The named fields of an instance as JSON-safe values; a foreign key
     gives its id."""
