@@ -4,8 +4,11 @@ The policy, its tasks and who is responsible for them are a published
 document: every signed-in user reads them. Progress reports are scoped
 here, as querysets, so that a view cannot forget the rule:
 
-- a department user (填报员, 负责人) sees its own department's reports, and
-  the approved reports of other departments on the tasks it shares;
+- a department user (填报员, 负责人) sees its own department's reports in
+  every state, and the reports that other departments on the tasks it
+  shares have sent to the 人社局 (``SHARED_STATES``): a draft, a report
+  waiting for the leader's sign-off and a returned one are still the
+  department's own work;
 - a reviewer (人社局审核员) sees every report.
 
 Who may move a report through its states is decided by ``can`` below; the
@@ -24,6 +27,11 @@ from .models import (
     Responsibility,
     Task,
 )
+
+# What another department on the same task may read: the lead drafts the
+# month's joint account from what its cooperators have sent in, before the
+# reviewer has got to them, so waiting for approval would hold it up.
+SHARED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 
 
 def is_reviewer(user) -> bool:
@@ -74,7 +82,7 @@ def reports_for_user(user) -> QuerySet[ProgressReport]:
     return ProgressReport.objects.filter(
         Q(department_id=user.department_id)
         | Q(
-            state=ReportState.APPROVED,
+            state__in=SHARED_STATES,
             task__in=tasks_of_department(user.department_id),
         )
     )

@@ -22,7 +22,6 @@ from ..models import (
     ReportingPeriod,
     ReportState,
     ReportTransition,
-    Role,
     Urge,
 )
 from ..workflow import MOVES
@@ -104,17 +103,14 @@ def report_detail(user) -> QuerySet[ProgressReport]:
 
 
 def contributions(user, report: ProgressReport) -> list[ProgressReport]:
-    """For a lead department: what the cooperating departments have written
-    on the same task and period, whatever their state, so that the lead can
-    draw on it. Others see only what their scope allows."""
-    others = ProgressReport.objects.filter(
-        task_id=report.task_id, period_id=report.period_id
-    ).exclude(pk=report.pk)
-    writes_lead = (
-        report.role == Role.LEAD and report.department_id == user.department_id
+    """What the other departments on the same task and period have written,
+    as far as the user may read it: for a department, what they have sent
+    to the 人社局 (``permissions.SHARED_STATES``), never their drafts."""
+    others = (
+        permissions.reports_for_user(user)
+        .filter(task_id=report.task_id, period_id=report.period_id)
+        .exclude(pk=report.pk)
     )
-    if not (permissions.is_reviewer(user) or writes_lead):
-        others = others.filter(pk__in=permissions.reports_for_user(user))
     return list(
         others.exclude(progress="")
         .select_related("department")

@@ -170,21 +170,23 @@ def test_my_tasks_lists_own_reports_overdue_first(client, policy, users):
 
 
 @pytest.mark.django_db
-def test_other_department_sees_only_approved_reports_of_shared_tasks(
+def test_other_department_sees_only_sent_in_reports_of_shared_tasks(
     client, period, users
 ):
     shared = report_of(period, 1, "贵溪市人民政府")  # 市教育局 is on task 1
     unshared = report_of(period, 2, "贵溪市人民政府")  # but not on task 2
     for report in (shared, unshared):
         fill(report, users["reporter"])
-        report_transition(report=report, action="submit", actor=users["reporter"])
     client.force_login(users["other_department"])
     url = reverse("tasks:report-detail", args=[shared.pk])
-    assert client.get(url).status_code == 404  # submitted, not yet approved
+    unshared_url = reverse("tasks:report-detail", args=[unshared.pk])
+    assert client.get(url).status_code == 404  # a draft
+    for report in (shared, unshared):
+        report_transition(report=report, action="submit", actor=users["reporter"])
+    assert client.get(url).status_code == 200  # submitted to the 人社局
     for report in (shared, unshared):
         report_transition(report=report, action="approve", actor=users["reviewer"])
     assert client.get(url).status_code == 200
-    unshared_url = reverse("tasks:report-detail", args=[unshared.pk])
     assert client.get(unshared_url).status_code == 404
 
 

@@ -76,6 +76,7 @@ def test_report_page_query_count_does_not_grow(client, users, page):
 
 @pytest.mark.django_db
 def test_lead_sees_cooperating_contributions_while_writing(client, period, users):
+    from tasks.services import report_transition
     from tests.conftest import fill
 
     cooperating = ProgressReport.objects.get(
@@ -83,13 +84,16 @@ def test_lead_sees_cooperating_contributions_while_writing(client, period, users
     )
     text = "市教育局:铜产业学院已招生 120 人。"
     fill(cooperating, users["other_department"], progress=text)
+    report_transition(
+        report=cooperating, action="submit", actor=users["other_department"]
+    )
     lead = ProgressReport.objects.get(
         period=period, task__number=1, department__name="贵溪市人民政府"
     )
     client.force_login(users["reporter"])
     page = client.get(reverse("tasks:report-edit", args=[lead.pk]))
     assert text in page.content.decode()
-    # A cooperating department does not see the others' unapproved text.
+    # A cooperating department does not see the lead's draft.
     client.force_login(users["other_department"])
     page = client.get(reverse("tasks:report-edit", args=[cooperating.pk]))
     assert page.status_code == 200
