@@ -152,15 +152,22 @@ PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", 90))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", 12 * 3600))
-# Five failures lock the username, and separately the address they came
-# from, for 15 minutes. A success does not wipe the count: with both
-# parameters axes would also wipe the address's failures, letting anyone
-# with one valid account reset the address's lock.
+# Five failures lock the username (wherever they come from) for 15
+# minutes; twenty lock the address they come from, whichever accounts were
+# tried (ours, not axes's: accounts.lockout adds it), so colleagues behind
+# one NAT address never lock each other out. Failures during a lock are
+# not counted: one account adds at most five to its address, and the lock
+# ends 15 minutes after the last counted failure. A success does not wipe
+# the count, which keeps the address's failures for its limit.
 AXES_FAILURE_LIMIT = 5
+AXES_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_HANDLER = "accounts.lockout.UsernameAndAddressHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = False
-AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+# The page names what is locked (the account or the address) and until when.
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # Not the banner axes prints at every start, cron jobs included.
 AXES_VERBOSE = False

@@ -13,7 +13,7 @@ admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("", reports.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
