@@ -40,6 +40,8 @@ MEDIA_PART = "media.tar.gz"
 DATABASE_PARTS = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 FORMAT = 1
 ATTEMPTS = 3
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
 
 
 class BackupError(Exception):
@@ -62,7 +64,12 @@ def backup_create(*, output: Path, database: str = "default") -> dict:
     returned."""
     if output.exists() and any(output.iterdir()):
         raise BackupError(f"备份目录“{output}”不是空目录,请指定新目录。")
-    output.mkdir(parents=True, exist_ok=True)
+    # The backup holds password hashes and every uploaded file: only the
+    # portal's own user may read it, whatever the umask. The folder is
+    # closed before anything is written into it, so no part is readable by
+    # others even for a moment; the parts are then made 0600 themselves.
+    output.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    output.chmod(PRIVATE_FOLDER)
     connection = connections[database]
     vendor = connection.vendor
     if vendor not in DATABASE_PARTS:
@@ -93,9 +100,14 @@ def backup_create(*, output: Path, database: str = "default") -> dict:
         "media_files": len(archived),
         "missing_files": missing,
     }
-    (output / MANIFEST).write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+    for part in (database_part, media_part):
+        part.chmod(PRIVATE_FILE)
+    descriptor = os.open(
+        output / MANIFEST, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE
     )
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        stream.write(json.dumps(manifest, ensure_ascii=False, indent=2))
+    (output / MANIFEST).chmod(PRIVATE_FILE)
     return manifest
 
 

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import stat
 import subprocess
 import sys
 from collections import Counter
@@ -247,3 +248,29 @@ def test_backup_refuses_a_directory_that_is_not_empty(media, tmp_path):
 
     with pytest.raises(CommandError, match="不是空目录"):
         call_command("backup_portal", output=tmp_path / "backup")
+
+
+@pytest.fixture
+def open_umask():
+    """The usual umask, under which new files are readable by every local
+    user; restored afterwards."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.parametrize("folder_exists", [False, True])
+def test_a_backup_is_readable_by_its_owner_only_whatever_the_umask(
+    portal_data, tmp_path, open_umask, folder_exists
+):
+    backup = tmp_path / "backup"
+    if folder_exists:
+        backup.mkdir(mode=0o755)
+
+    call_command("backup_portal", output=backup, stdout=io.StringIO())
+
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o700
+    entries = sorted(backup.rglob("*"))
+    assert {entry.name for entry in entries} >= {"manifest.json", "media.tar.gz"}
+    modes = {entry.name: stat.S_IMODE(entry.stat().st_mode) for entry in entries}
+    assert modes == dict.fromkeys(modes, 0o600)
