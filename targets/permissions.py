@@ -3,15 +3,29 @@
 Accepted targets and their progress are public (政务公开); candidates and
 readings' sources are internal. Confirming targets is the reviewer's or the
 system administrator's; entering a reading directly is the reviewer's;
-departments give readings through their lead reports.
+departments give readings through their lead reports, and such a reading
+counts only once the 人社局 has approved its report (``counted_readings``).
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.roles import RoleName, has_role
+from tasks.models import ReportState
 from tasks.permissions import is_reviewer
 
-from .models import ReviewStatus, Target
+from .models import Reading, ReviewStatus, Target
+
+
+def counted_readings() -> QuerySet[Reading]:
+    """The readings every page, export and forecast counts: those entered
+    by the reviewer or imported, and those of reports the 人社局 has
+    approved. A value typed into a draft is the department's own until then,
+    and a report reopened after approval stops counting until approved
+    again; the reading itself is kept, so approving needs no second write.
+    """
+    return Reading.objects.filter(
+        Q(report__isnull=True) | Q(report__state=ReportState.APPROVED)
+    )
 
 
 def published_targets() -> QuerySet[Target]:

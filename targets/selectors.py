@@ -26,7 +26,7 @@ class Group:
 def with_history(
     targets: QuerySet[Target], readings: QuerySet[Reading] | None = None
 ) -> QuerySet[Target]:
-    readings = readings if readings is not None else Reading.objects.all()
+    readings = readings if readings is not None else permissions.counted_readings()
     return targets.select_related(
         "policy", "key_task__section", "task"
     ).prefetch_related(
@@ -80,7 +80,7 @@ def status_counts(items: list[Progress]) -> dict[str, int]:
 def target_detail(user) -> QuerySet[Target]:
     return with_history(
         permissions.targets_for_user(user),
-        Reading.objects.select_related(
+        permissions.counted_readings().select_related(
             "entered_by", "report__department", "report__period"
         ),
     )

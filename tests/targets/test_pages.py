@@ -18,6 +18,7 @@ from targets.exports import COLUMNS
 from targets.models import Reading, ReadingSource, ReviewStatus, Target
 from targets.services import reading_record
 from tasks.models import Department, ProgressReport, Task
+from tasks.services import report_transition
 from tests.conftest import fill
 
 ROLES = ["reporter", "leader", "reviewer", "sysadmin", "other_department"]
@@ -261,12 +262,12 @@ def test_navigation_offers_the_board_before_the_tasks(client, users, policy, rol
 
 @pytest.fixture
 def report_reading(targets, users, period):
-    """A reading given by 贵溪市's lead report on task 1."""
+    """A reading given by 贵溪市's lead report on task 1, approved."""
     report = ProgressReport.objects.get(
         period=period, task__number=1, department__name="贵溪市人民政府"
     )
     report = fill(report, users["reporter"], progress="内部报告文字:本月培训甲班。")
-    return reading_record(
+    reading = reading_record(
         target=targets["behind"],
         value="200",
         as_of=today(),
@@ -274,6 +275,9 @@ def report_reading(targets, users, period):
         actor=users["reporter"],
         report=report,
     )
+    report_transition(report=report, action="submit", actor=users["reporter"])
+    report_transition(report=report, action="approve", actor=users["reviewer"])
+    return reading
 
 
 @pytest.mark.django_db
