@@ -32,3 +32,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# 403, 404 and 500 are Django's handlers with the portal's templates; a
+# 400 also shows why, when the portal itself refused the request.
+handler400 = "yingtan.views.bad_request"

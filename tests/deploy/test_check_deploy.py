@@ -135,8 +135,14 @@ print(json.dumps({
 
 
 def test_production_redirects_to_https_and_sends_every_protection(tmp_path):
-    env = production(tmp_path, DJANGO_SETTINGS_MODULE="yingtan.settings")
-    assert manage(env, "migrate", "--noinput").returncode == 0
+    env = production(
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="yingtan.settings",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    # Pages link to the hashed names collectstatic writes (README, 安装).
+    for step in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        assert manage(env, *step).returncode == 0, step
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
