@@ -15,6 +15,7 @@ from targets import services as target_services
 
 from .. import permissions, selectors, services
 from ..forms import EvidenceForm, ReasonForm, ReportForm
+from ..http import redirect_back
 
 
 @login_required
@@ -159,7 +160,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(request, "佐证材料已上传。")
-    return redirect(request.POST.get("next") or report.get_absolute_url())
+    return redirect_back(request, report)
 
 
 @require_POST

@@ -6,11 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import permissions, services
 from ..forms import UrgeForm
+from ..http import redirect_back
 from ..models import Department, ReportingPeriod
 
 
@@ -37,11 +37,4 @@ def urge(request: HttpRequest, department_pk: int) -> HttpResponse:
     else:
         sent = "并已发送邮件" if urge.emailed_to else "该部门无登记邮箱,仅在其首页显示"
         messages.success(request, f"已向{department}发出{period}催办,{sent}。")
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        next_url,
-        allowed_hosts={request.get_host()},
-        require_https=request.is_secure(),
-    ):
-        return redirect(next_url)
-    return redirect(reverse("tasks:dashboard") + f"?period={period.pk}")
+    return redirect_back(request, reverse("tasks:dashboard") + f"?period={period.pk}")

@@ -146,3 +146,42 @@ def test_upload_through_the_page_reports_a_refusal(client, report, users):
     )
     assert "内容与扩展名“.pdf”不符" in response.content.decode()
     assert not Evidence.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "http://testserver.evil.example/",
+        "javascript:alert(1)",
+    ],
+)
+def test_upload_does_not_follow_next_to_another_site(
+    client, report, users, next_url
+):
+    client.force_login(users["reporter"])
+
+    response = client.post(
+        reverse("tasks:evidence-upload", args=[report.pk]),
+        {"file": SimpleUploadedFile("签到表.pdf", PDF), "next": next_url},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == report.get_absolute_url()
+    assert Evidence.objects.filter(report=report).count() == 1
+
+
+@pytest.mark.django_db
+def test_upload_returns_to_the_page_it_came_from_on_this_site(client, report, users):
+    client.force_login(users["reporter"])
+    page = reverse("tasks:report-edit", args=[report.pk]) + "?tab=files"
+
+    response = client.post(
+        reverse("tasks:evidence-upload", args=[report.pk]),
+        {"file": SimpleUploadedFile("签到表.pdf", PDF), "next": page},
+    )
+
+    assert response["Location"] == page
