@@ -1,5 +1,7 @@
 """The audit trail as an auditor takes it away: xlsx or csv, one row a
 record, with its hash so that a copy can be checked against the chain.
+The changes are given twice: in words, as the auditor's page shows them
+(audit.labels), and as recorded, the JSON that the hash covers.
 
 Every text cell is written so that no spreadsheet runs it as a formula
 (a leading apostrophe before = + - @), the portal's one rule for exports.
@@ -15,6 +17,7 @@ from openpyxl import Workbook
 
 from tasks.services.sheet import XLSX_CONTENT_TYPE, escape_formula, normalise_text
 
+from . import labels
 from .models import AuditEvent
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -31,6 +34,7 @@ HEADERS = (
     "对象编号",
     "对象",
     "所属部门",
+    "修改内容",
     "修改前",
     "修改后",
     "前一条哈希",
@@ -52,12 +56,13 @@ def event_cells(event: AuditEvent) -> list:
                 event.actor_username,
                 event.actor_department,
                 event.ip or "",
-                event.action_label,
+                labels.action_label(event.action),
                 event.action,
                 event.object_type_label,
                 event.object_id,
                 event.object_repr,
                 event.department,
+                labels.changes_text(event),
                 _json(event.before),
                 _json(event.after),
                 event.prev_hash,

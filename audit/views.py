@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 
-from . import exports, permissions, selectors
+from . import exports, labels, permissions, selectors
 from .filters import AuditEventFilter
 from .models import AuditAction
 from .services import audit_record
@@ -28,6 +28,13 @@ class EventListView(PermissionRequiredMixin, FilterView):
 
     def get_queryset(self):
         return selectors.event_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for event in context["events"]:
+            event.action_text = labels.action_label(event.action)
+            event.change_list = labels.changes(event)
+        return context
 
 
 @require_GET

@@ -5,6 +5,8 @@ fixed number of queries, and exports what it found, itself a recorded act."""
 import csv
 import datetime
 import io
+import json
+import re
 
 import openpyxl
 import pytest
@@ -121,12 +123,89 @@ def test_filters_by_user_department_object_action_and_date(client, auditor):
     assert names(date_to=(today - datetime.timedelta(days=1)).isoformat()) == ["丁"]
 
 
+def text(response) -> str:
+    """The page as a person reads it: no tags, no attributes."""
+    return re.sub(r"<[^>]+>", "", response.content.decode())
+
+
 @pytest.mark.django_db
-def test_the_page_shows_before_and_after(client, auditor):
-    add(object_repr="报告", before={"state": "submitted"}, after={"state": "approved"})
+def test_the_page_shows_before_and_after_in_words(client, auditor):
+    add(
+        object_type="tasks.progressreport",
+        object_repr="报告",
+        before={"state": "submitted"},
+        after={"state": "approved"},
+    )
     client.force_login(auditor)
-    content = client.get(URL).content.decode()
-    assert "submitted → approved" in content
+    assert "状态:已报送 → 已审核" in text(client.get(URL))
+
+
+def labelled_events():
+    add(action="auth.login", actor_username="reporter", object_repr="签到")
+    add(
+        action="report.save",
+        object_type="tasks.progressreport",
+        object_repr="报告",
+        before={"proposed_status": "", "completion": None},
+        after={"proposed_status": "on_track", "completion": 40},
+    )
+    add(
+        action="account.unlock",
+        object_type="accounts.user",
+        object_repr="reporter",
+        after={"username": "reporter", "ip_address": "", "removed": 1},
+    )
+    add(
+        action="account.roles",
+        object_type="accounts.user",
+        object_repr="leader",
+        before={"roles": []},
+        after={"roles": ["leader"]},
+    )
+    add(
+        action="account.create",
+        object_type="accounts.user",
+        object_repr="new",
+        after={"must_change_password": True, "department": 3},
+    )
+
+
+@pytest.mark.django_db
+def test_the_page_names_actions_fields_and_values_in_chinese(client, auditor):
+    labelled_events()
+    client.force_login(auditor)
+    page = text(client.get(URL))
+    for words in [
+        "登录",
+        "保存报告",
+        "进度判断:(无) → 正常推进",
+        "完成度(%):(无) → 40",
+        "解除锁定",
+        "用户名:reporter",
+        "清除的失败记录数:1",
+        "角色:(无) → 部门负责人",
+        "须修改密码:是",
+        "所属部门:3",
+    ]:
+        assert words in page
+    for code in ["auth.login", "report.save", "proposed_status", "on_track", "removed"]:
+        assert code not in page
+
+
+@pytest.mark.django_db
+def test_the_export_names_actions_and_changes_as_the_page_does(client, auditor):
+    labelled_events()
+    client.force_login(auditor)
+    response = client.get(EXPORT, {"format": "csv", "action": "report.save"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["操作"] == "保存报告"
+    assert row["操作代码"] == "report.save"
+    # In the order the model declares its fields, on every database.
+    assert row["修改内容"] == "进度判断:(无) → 正常推进\n完成度(%):(无) → 40"
+    # As recorded too, the JSON the hash covers.
+    recorded = json.loads(row["修改后"])
+    assert recorded == {"proposed_status": "on_track", "completion": 40}
 
 
 @pytest.mark.django_db
