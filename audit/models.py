@@ -2,18 +2,22 @@
 
 Rows name their actor and object by snapshot, not by foreign key, so that
 no change to a user or an object ever touches them. Each row carries the
-hash of the row before it (``prev_hash``) and its own, computed over its
-fields: a row altered or removed breaks the chain, which ``verify_audit``
-checks.
+hash of the row before it (``prev_hash``) and its own, an HMAC over its
+fields under a key kept out of the database (``audit.signing``): a row
+altered or removed breaks the chain, and a rewritten stretch does not
+verify without the key. ``verify_audit`` checks both, and also the
+checkpoints written outside the database (``audit.checkpoints``), which
+show rows cut from the end.
 """
 
 import datetime
-import hashlib
 import json
 
 from django.apps import apps
 from django.db import models
 from django.utils import timezone
+
+from .signing import sign
 
 
 class AuditAction(models.TextChoices):
@@ -133,14 +137,15 @@ class AuditEvent(models.Model):
         return row
 
 
-def row_hash(row: dict) -> str:
-    """sha256 of the previous row's hash followed by the canonical JSON of
-    the row's fields (sorted keys, UTF-8, no spaces)."""
+def row_hash(row: dict, *, key: bytes | None = None) -> str:
+    """HMAC-SHA256, under the chain key (or ``key``), of the previous row's
+    hash followed by the canonical JSON of the row's fields (sorted keys,
+    UTF-8, no spaces)."""
     fields = {name: row[name] for name in HASHED_FIELDS}
     canonical = json.dumps(
         fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
-    return hashlib.sha256((row["prev_hash"] + canonical).encode()).hexdigest()
+    return sign(row["prev_hash"] + canonical, key=key)
 
 
 def object_type_label(object_type: str) -> str:

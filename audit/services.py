@@ -1,7 +1,8 @@
 """Every write to the audit trail: a record, and the archive of old ones.
 
 A record is written in the caller's transaction, so that a change and its
-record are committed, or rolled back, together.
+record are committed, or rolled back, together; once committed, its id and
+hash go to the checkpoint log outside the database (``audit.checkpoints``).
 """
 
 import calendar
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from django.core.exceptions import FieldDoesNotExist
@@ -23,7 +25,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from . import context
+from . import checkpoints, context
 from .models import AuditAction, AuditEvent, row_hash
 
 # The PostgreSQL advisory lock that serialises writers of the chain, so that
@@ -80,8 +82,15 @@ def audit_record(
     with transaction.atomic(savepoint=False):
         event.prev_hash = _lock_chain()
         event.at = timezone.now()
-        event.hash = row_hash(event.as_row())
+        row = event.as_row()
+        event.hash = row_hash(row)
         event.save(force_insert=True)
+        # After the commit only: a checkpoint of a row rolled back would
+        # later be reported as a missing row.
+        checkpoint = partial(
+            checkpoints.append, event_id=event.pk, hash=event.hash, at=row["at"]
+        )
+        transaction.on_commit(checkpoint)
     return event
 
 
@@ -245,7 +254,9 @@ def _lock_chain() -> str:
 
 
 def _allow_archive_delete() -> None:
-    """Lift the PostgreSQL trigger's refusal for this transaction only."""
+    """Lift the PostgreSQL trigger's refusal for this transaction only; it
+    still lets through only the rows an archive record already in the
+    table names (migration 0003)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL audit.allow_archive = 'on'")

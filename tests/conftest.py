@@ -35,6 +35,49 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def audit_checkpoint_dir(settings, tmp_path, monkeypatch):
+    """Each test's audit checkpoints in a folder of its own, its
+    subprocesses' too: a test database is emptied between tests, and
+    checkpoints left by an earlier test would be reported as missing
+    rows."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    monkeypatch.setenv("AUDIT_CHECKPOINT_DIR", str(settings.AUDIT_CHECKPOINT_DIR))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def flush_past_audit_truncate_trigger():
+    """The flush after a transactional test empties every table with
+    TRUNCATE, which the audit table's trigger refuses on PostgreSQL; the
+    flush switches the trigger off for its own transaction, as the table's
+    owner can."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        from django.db.backends.postgresql.operations import DatabaseOperations
+    except (ImportError, ImproperlyConfigured):  # no PostgreSQL driver
+        yield
+        return
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        if statements and "audit_auditevent" in tables:
+            toggle = (
+                'ALTER TABLE "audit_auditevent" {} TRIGGER audit_auditevent_no_truncate'
+            )
+            statements = [
+                toggle.format("DISABLE"),
+                *statements,
+                toggle.format("ENABLE"),
+            ]
+        return statements
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original
+
+
 @pytest.fixture
 def departments(db):
     call_command("loaddata", "departments", verbosity=0)

@@ -57,6 +57,16 @@ if PRODUCTION and (
         "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
+# The audit chain's HMAC key: kept out of the database, so that its users
+# cannot rewrite the trail and recompute the hashes. Development and tests
+# use a key generated once into var/audit-chain.key (audit.signing).
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+if PRODUCTION and (len(AUDIT_CHAIN_KEY) < 32 or AUDIT_CHAIN_KEY == SECRET_KEY):
+    raise ImproperlyConfigured(
+        "生产环境(DJANGO_ENV=production)必须在环境变量 AUDIT_CHAIN_KEY 中设置至少 32 个"
+        "字符、与 SECRET_KEY 不同的审计链密钥,当前未设置或不符合要求。可用以下命令生成:"
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    )
 # Production names its host names; elsewhere the local ones are allowed.
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
@@ -241,6 +251,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 # a proxy that sets the header itself (nginx: proxy_set_header
 # X-Forwarded-For $remote_addr); a portal reached directly must not trust it.
 AUDIT_TRUST_X_FORWARDED_FOR = env_bool("AUDIT_TRUST_X_FORWARDED_FOR", False)
+# Each committed audit record's id and hash are appended here, out of the
+# database users' reach, so that rows cut from the end are still known.
+AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("AUDIT_CHECKPOINT_DIR", BASE_DIR / "var" / "audit-checkpoints")
+)
 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

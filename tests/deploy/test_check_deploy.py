@@ -23,6 +23,7 @@ CLEARED = (
     "DEBUG",
     "SECRET_KEY",
     "SECRET_KEY_FALLBACKS",
+    "AUDIT_CHAIN_KEY",
     "ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS",
     "DJANGO_ENV",
@@ -46,6 +47,7 @@ def production(tmp_path: Path, **values: str) -> dict[str, str]:
     settings = {
         "DJANGO_ENV": "production",
         "SECRET_KEY": get_random_secret_key(),
+        "AUDIT_CHAIN_KEY": get_random_secret_key(),
         "ALLOWED_HOSTS": "portal.example",
     }
     return environment(tmp_path, **{**settings, **values})
