@@ -7,6 +7,7 @@ that the rules live in one place.
 """
 
 import tablib
+from django.core.exceptions import FieldDoesNotExist
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Error, Result, RowResult
@@ -70,6 +71,17 @@ class FormulaSafeCSV(FormulaSafe, CSV):
 
 # The admin's export formats: spreadsheets only, each escaped.
 EXPORT_FORMATS = [FormulaSafeXLSX, FormulaSafeCSV]
+
+
+def change_label(name: str) -> str:
+    """A changed field of a task by its Chinese name, as the annex's
+    columns call it: requirement → 工作要求."""
+    if name == "departments":  # the responsibilities, not a field
+        return "责任部门"
+    try:
+        return str(Task._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
 
 
 class TaskResource(resources.ModelResource):
@@ -146,7 +158,7 @@ class TaskResource(resources.ModelResource):
             row_result.diff = [
                 str(outcome.number),
                 ";".join(
-                    f"{name}:{old} → {new}"
+                    f"{change_label(name)}:{old} → {new}"
                     for name, (old, new) in outcome.changes.items()
                 )
                 or ("新增" if outcome.action == Action.CREATED else "无变化"),
