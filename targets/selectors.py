@@ -3,6 +3,7 @@ fixed number of queries whatever the number of targets and readings."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -109,6 +110,29 @@ def task_targets(task) -> QuerySet[Target]:
 
 def public_board(today: datetime.date | None = None) -> list[Group]:
     return group_by_key_task(progress_list(permissions.published_targets(), today))
+
+
+@dataclass(frozen=True)
+class ReportValue:
+    """A target value a report gives, and whether the progress counts it."""
+
+    target: Target
+    value: Decimal
+    counted: bool
+
+
+def report_values(report) -> list[ReportValue]:
+    """The target values a report gives, for its page: the reviewer sees
+    what approving it would count; one query."""
+    from tasks.models import ReportState
+
+    counted = report.state == ReportState.APPROVED
+    readings = (
+        Reading.objects.filter(report=report)
+        .select_related("target")
+        .order_by("target__position", "target_id")
+    )
+    return [ReportValue(r.target, r.value, counted) for r in readings]
 
 
 def report_targets(report) -> tuple[list[Target], dict[int, object]]:

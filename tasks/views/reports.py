@@ -67,6 +67,7 @@ class ReportDetailView(LoginRequiredMixin, DetailView):
         user = self.request.user
         context["moves"] = selectors.allowed_moves(user, report)
         context["contributions"] = selectors.contributions(user, report)
+        context["target_values"] = target_selectors.report_values(report)
         context["can_edit"] = report.is_editable and permissions.can(
             user, "edit", report
         )

@@ -171,3 +171,17 @@ def test_reviewer_and_imported_readings_count_at_once(users, target):
         source=ReadingSource.IMPORT,
     )
     assert set(counted_readings()) == {entered, imported}
+
+
+@pytest.mark.django_db
+def test_reviewer_sees_the_pending_value_on_the_report_labelled(
+    client, users, target, lead_report
+):
+    report_transition(report=lead_report, action="submit", actor=users["reporter"])
+    client.force_login(users["reviewer"])
+    url = reverse("tasks:report-detail", args=[lead_report.pk])
+    page = client.get(url).content.decode()
+    assert f'{SHOWN} <span class="badge">待审核</span>' in page
+    report_transition(report=lead_report, action="approve", actor=users["reviewer"])
+    page = client.get(url).content.decode()
+    assert f'{SHOWN} <span class="badge">已计入目标进展</span>' in page
