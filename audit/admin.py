@@ -3,7 +3,7 @@ change: in the same transaction, with before and after values."""
 
 from django.db import transaction
 
-from .services import audit_record, snapshot
+from .services import audit_lock, audit_record, snapshot
 
 
 def _fields(obj) -> list[str]:
@@ -24,6 +24,7 @@ class AuditedAdminMixin:
             stored = type(obj)._default_manager.filter(pk=obj.pk).first()
             before = snapshot(stored, _fields(stored)) if stored else None
         with transaction.atomic():
+            audit_lock()  # before the row, as every writer takes them
             super().save_model(request, obj, form, change)
             after = snapshot(obj, _fields(obj))
             if before != after:

@@ -1,6 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
-from .models import ProgressReport, ProgressStatus
+from .models import REPORT_TEXT_FIELDS, ProgressReport, ProgressStatus
+from .services.reports import normalise_text, text_length_problem
 
 
 class ReportForm(forms.ModelForm):
@@ -29,6 +31,9 @@ class ReportForm(forms.ModelForm):
         """``targets``: the task's accepted targets, which a lead report
         gives the current value of; ``current``: values already given."""
         super().__init__(*args, **kwargs)
+        for name in REPORT_TEXT_FIELDS:
+            # The textarea keeps its maxlength; the message is the service's.
+            self.fields[name].validators = [_length_rule(name)]
         self.targets = list(targets)
         current = current or {}
         for target in self.targets:
@@ -43,8 +48,26 @@ class ReportForm(forms.ModelForm):
                 initial=current.get(target.pk),
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        # As stored, before the model's own checks see it: a browser sends
+        # a line break as two characters.
+        for name in REPORT_TEXT_FIELDS:
+            if name in cleaned:
+                cleaned[name] = normalise_text(cleaned[name])
+        return cleaned
+
     def target_values(self) -> list[tuple[object, object]]:
         return [(t, self.cleaned_data.get(f"target_{t.pk}")) for t in self.targets]
+
+
+def _length_rule(name: str):
+    def validate(value: str) -> None:
+        problem = text_length_problem(name, value)
+        if problem:
+            raise ValidationError(problem, code="max_length")
+
+    return validate
 
 
 class ReasonForm(forms.Form):

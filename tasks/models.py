@@ -6,6 +6,8 @@ kept as fixtures and loaded into any database with ``loaddata``.
 """
 
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
 
@@ -492,6 +494,13 @@ class ProgressStatus(models.TextChoices):
     COMPLETED = "completed", "已完成"
 
 
+# A report's text fits a cell of the offline sheet with room to spare
+# (Excel holds 32,767 characters a cell, and a formula-like text gains an
+# apostrophe), so that a downloaded and re-uploaded sheet never changes it.
+REPORT_TEXT_MAX_LENGTH = 5000
+REPORT_TEXT_FIELDS = ("progress", "problems", "next_steps")
+
+
 class ProgressReport(models.Model):
     """A department's monthly report on one task.
 
@@ -515,9 +524,15 @@ class ProgressReport(models.Model):
         related_name="reports",
     )
     role = models.CharField("角色", max_length=16, choices=Role.choices)
-    progress = models.TextField("本月进展", blank=True)
-    problems = models.TextField("存在问题", blank=True)
-    next_steps = models.TextField("下步计划", blank=True)
+    progress = models.TextField(
+        "本月进展", max_length=REPORT_TEXT_MAX_LENGTH, blank=True
+    )
+    problems = models.TextField(
+        "存在问题", max_length=REPORT_TEXT_MAX_LENGTH, blank=True
+    )
+    next_steps = models.TextField(
+        "下步计划", max_length=REPORT_TEXT_MAX_LENGTH, blank=True
+    )
     proposed_status = models.CharField(
         "进度判断", max_length=16, choices=ProgressStatus.choices, blank=True
     )
@@ -552,6 +567,13 @@ class ProgressReport(models.Model):
                 condition=models.Q(completion__isnull=True)
                 | models.Q(completion__lte=100),
                 name="report_completion_percentage",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=LessThanOrEqual(Length(name), REPORT_TEXT_MAX_LENGTH),
+                    name=f"report_{name}_length",
+                )
+                for name in REPORT_TEXT_FIELDS
             ),
         ]
         indexes = [

@@ -6,16 +6,23 @@ on (period, department, kind), so that a second run, or two runs at once,
 find the row and send nothing. Row and mail share a transaction: a mail
 server that refuses the message rolls the row back, and the next run
 tries again.
+
+Runs take turns (a PostgreSQL advisory lock held for the run): a run that
+starts while another is going does nothing, and says so. Each change is
+also made once on its own: closing a closed period is refused under its
+row lock, and a report is marked overdue only if it is not yet.
 """
 
 import datetime
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import (
@@ -28,7 +35,7 @@ from ..models import (
     ReportState,
 )
 from ..selectors.reports import department_mail_recipients
-from .reports import deadline_passed, period_close, period_open
+from .reports import PeriodAlreadyClosed, deadline_passed, period_close, period_open
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +46,8 @@ UNSUBMITTED_STATES = (
     ReportState.RETURNED,
     ReportState.PENDING_SIGNOFF,
 )
+# The session-level advisory lock one run holds while it runs.
+RUN_LOCK_KEY = 7_468_317_264
 
 
 @dataclass
@@ -49,6 +58,8 @@ class RunResult:
     periods_closed: int = 0
     periods_opened: int = 0
     mail_failures: int = 0
+    # Another run was going: this one did nothing.
+    skipped: bool = False
 
     @property
     def reminders_sent(self) -> int:
@@ -56,6 +67,8 @@ class RunResult:
 
     @property
     def summary(self) -> str:
+        if self.skipped:
+            return "另一次提醒任务正在运行,本次未执行任何操作"
         text = (
             f"截止前提醒 {self.before_deadline_sent} 条,"
             f"逾期通知 {self.overdue_sent} 条,"
@@ -85,6 +98,35 @@ def reminders_run(
     Each step commits on its own, so that what one run has done stays done
     even if a later step fails.
     """
+    with _one_run_at_a_time() as alone:
+        if not alone:
+            return RunResult(skipped=True)
+        return _run(
+            now=now, close_after_days=close_after_days, open_current=open_current
+        )
+
+
+@contextmanager
+def _one_run_at_a_time() -> Iterator[bool]:
+    """Whether this run may go ahead. SQLite lets one writer in at a time,
+    and each change is made once anyway, so there it always may."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [RUN_LOCK_KEY])
+        alone = cursor.fetchone()[0]
+    try:
+        yield alone
+    finally:
+        if alone:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [RUN_LOCK_KEY])
+
+
+def _run(
+    *, now: datetime.datetime, close_after_days: int | None, open_current: bool
+) -> RunResult:
     result = RunResult()
     today = timezone.localtime(now).date()
     if (
@@ -105,19 +147,32 @@ def reminders_run(
             if close_after_days is not None and today > period.deadline + (
                 datetime.timedelta(days=close_after_days)
             ):
-                period_close(period=period)
+                try:
+                    period_close(period=period)
+                except PeriodAlreadyClosed:
+                    # Closed by a person since the list above was read.
+                    continue
                 result.periods_closed += 1
         elif (period.deadline - today).days <= settings.REMINDER_DAYS_BEFORE:
             _remind(period, ReminderKind.BEFORE_DEADLINE, result)
     return result
 
 
+@transaction.atomic
 def _mark_overdue(period: ReportingPeriod, now: datetime.datetime) -> int:
-    return ProgressReport.objects.filter(
-        period=period,
-        state__in=UNSUBMITTED_STATES,
-        overdue_marked_at__isnull=True,
-    ).update(overdue_marked_at=now)
+    # Rows locked in the order of their ids, as the sheet upload locks
+    # them, so that the two never wait for each other.
+    due = (
+        ProgressReport.objects.select_for_update(no_key=True)
+        .filter(
+            period=period,
+            state__in=UNSUBMITTED_STATES,
+            overdue_marked_at__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return ProgressReport.objects.filter(pk__in=list(due)).update(overdue_marked_at=now)
 
 
 def _remind(period: ReportingPeriod, kind: str, result: RunResult) -> None:

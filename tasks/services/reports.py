@@ -6,6 +6,7 @@ the one place that checks a move, saves it and records who, when and why.
 
 import datetime
 import hashlib
+import re
 import uuid
 
 from django.conf import settings
@@ -15,11 +16,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from audit.services import audit_record, snapshot
+from audit.services import audit_lock, audit_record, snapshot
 
 from .. import permissions
 from ..files import FileRejected, check_evidence_size, sniff_evidence
 from ..models import (
+    REPORT_TEXT_FIELDS,
     Department,
     Evidence,
     PeriodStatus,
@@ -45,6 +47,10 @@ class ConcurrentEdit(ReportError):
     pass
 
 
+class PeriodAlreadyClosed(ReportError):
+    pass
+
+
 EDITABLE_FIELDS = (
     "progress",
     "problems",
@@ -52,6 +58,9 @@ EDITABLE_FIELDS = (
     "proposed_status",
     "completion",
 )
+# Control characters, which no xlsx cell can hold (openpyxl's
+# ILLEGAL_CHARACTERS_RE).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # What the audit trail keeps of a period and of an evidence file.
 PERIOD_FIELDS = ("deadline", "status", "closed_at")
 EVIDENCE_FIELDS = ("report", "original_name", "content_type", "size", "sha256", "file")
@@ -77,6 +86,7 @@ def period_open(
         raise ReportError(f"月份“{month}”不在 1–12 之间。")
     if actor is not None and not permissions.can_manage_periods(actor):
         raise ReportError("只有人社局审核员可以开放填报期。")
+    audit_lock()
     period, created = ReportingPeriod.objects.get_or_create(
         year=year,
         month=month,
@@ -132,10 +142,14 @@ def period_ensure_reports(*, period: ReportingPeriod) -> int:
 
 @transaction.atomic
 def period_close(*, period: ReportingPeriod, actor=None) -> ReportingPeriod:
+    """Close an open period; a period closed meanwhile, by a person or
+    another run of the reminders, is refused (``PeriodAlreadyClosed``), so
+    that a period is closed, and recorded as closed, once."""
     if actor is not None and not permissions.can_manage_periods(actor):
         raise ReportError("只有人社局审核员可以关闭填报期。")
+    _lock_period(period)
     if not period.is_open:
-        raise ReportError(f"{period}填报期已经关闭。")
+        raise PeriodAlreadyClosed(f"{period}填报期已经关闭。")
     before = snapshot(period, PERIOD_FIELDS)
     period.status = PeriodStatus.CLOSED
     period.closed_at = timezone.now()
@@ -154,6 +168,7 @@ def period_close(*, period: ReportingPeriod, actor=None) -> ReportingPeriod:
 def period_reopen(*, period: ReportingPeriod, actor=None) -> ReportingPeriod:
     if actor is not None and not permissions.can_manage_periods(actor):
         raise ReportError("只有人社局审核员可以重新开放填报期。")
+    _lock_period(period)
     before = snapshot(period, PERIOD_FIELDS)
     period.status = PeriodStatus.OPEN
     period.closed_at = None
@@ -181,8 +196,14 @@ def report_save(
     if not report.is_editable:
         raise ReportError(_not_editable_message(report))
     values = {name: data[name] for name in EDITABLE_FIELDS if name in data}
+    for name in REPORT_TEXT_FIELDS:
+        if name in values:
+            values[name] = normalise_text(values[name] or "")
     _validate(values)
     with transaction.atomic():
+        # The chain's lock before the report's row, as every writer takes
+        # them (see audit_lock).
+        audit_lock()
         # Read in the same transaction as the conditional update below: if
         # that succeeds, nobody saved in between, so these were the values.
         old = (
@@ -239,6 +260,7 @@ def report_transition(
     if move.needs_reason and not reason:
         raise ReportError(f"“{move.label}”须填写理由。")
     with transaction.atomic():
+        audit_lock()
         report = (
             ProgressReport.objects.select_for_update(of=("self",))
             .select_related("period", "department")
@@ -321,6 +343,7 @@ def evidence_add(*, report: ProgressReport, upload, actor) -> Evidence:
         uploaded_by=actor,
     )
     evidence.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
+    audit_lock()
     evidence.save()
     audit_record(
         action="evidence.add",
@@ -337,6 +360,7 @@ def evidence_remove(*, evidence: Evidence, actor) -> None:
     report = evidence.report
     if not permissions.can(actor, "attach", report) or not report.is_editable:
         raise ReportError("只能在报告可编辑时删除本部门的佐证材料。")
+    audit_lock()
     audit_record(
         action="evidence.remove",
         actor=actor,
@@ -382,13 +406,46 @@ def urge_create(
     return urge
 
 
+def normalise_text(text: str) -> str:
+    """A report's text as it is stored, and as a cell of the offline sheet
+    holds it: no control characters, one kind of line break, no
+    surrounding space. The web form and the sheet both save through this,
+    so a round trip through the sheet leaves the text as it was."""
+    text = _CONTROL.sub("", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def text_length_problem(name: str, text: str) -> str | None:
+    """The one rule on a report text's length, for the service, the web
+    form and the sheet: what is wrong, or None."""
+    field = ProgressReport._meta.get_field(name)
+    length = len(normalise_text(text or ""))
+    if length > field.max_length:
+        return f"{field.verbose_name}不能超过 {field.max_length} 字(现有 {length} 字)。"
+    return None
+
+
 def _validate(values: dict) -> None:
+    for name in REPORT_TEXT_FIELDS:
+        problem = text_length_problem(name, values.get(name, ""))
+        if problem:
+            raise ReportError(problem)
     completion = values.get("completion")
     if completion not in (None, "") and not 0 <= int(completion) <= 100:
         raise ReportError("完成度须在 0 到 100 之间。")
     status = values.get("proposed_status")
     if status and status not in ProgressStatus.values:
         raise ReportError(f"进度判断“{status}”无效。")
+
+
+def _lock_period(period: ReportingPeriod) -> None:
+    """Lock the period's row, after the audit chain as every writer does,
+    and read it as it is now. NO KEY: a report or urge created for the
+    period meanwhile need not wait."""
+    audit_lock()
+    period.refresh_from_db(
+        from_queryset=ReportingPeriod.objects.select_for_update(no_key=True)
+    )
 
 
 def _not_editable_message(report: ProgressReport) -> str:

@@ -14,18 +14,18 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from audit.services import audit_record
+from audit.services import audit_lock, audit_record
 
 from .. import permissions
 from ..importers.annex import open_workbook
 from ..importers.errors import ImportFailed
 from ..importers.text import clean_text, name_key
 from ..models import (
+    REPORT_TEXT_FIELDS,
     Department,
     ProgressReport,
     ProgressStatus,
@@ -34,7 +34,14 @@ from ..models import (
 )
 from ..selectors.reports import department_sheet_reports
 from .imports import file_digest
-from .reports import EDITABLE_FIELDS, ConcurrentEdit, ReportError, report_save
+from .reports import (
+    EDITABLE_FIELDS,
+    ConcurrentEdit,
+    ReportError,
+    normalise_text,
+    report_save,
+    text_length_problem,
+)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_TITLE = "进展报告"
@@ -44,6 +51,8 @@ HEADER_SEARCH_ROWS = 20
 # (CSV injection); such text is written with a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
+# What a cell holds (Excel's limit, at which openpyxl silently cuts).
+CELL_MAX_LENGTH = 32_767
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,7 @@ COLUMNS = (
 )
 LABELS = {column.key: column.label for column in COLUMNS}
 REQUIRED = ("report", *EDITABLE_FIELDS, "version")
-TEXT_FIELDS = ("progress", "problems", "next_steps")
+TEXT_FIELDS = REPORT_TEXT_FIELDS
 STATUS_BY_LABEL = {label: value for value, label in ProgressStatus.choices}
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -206,6 +215,16 @@ def sheet_import(
         raise ImportFailed(errors)
 
     with transaction.atomic():
+        # Locks in the one order every writer takes them: the audit chain,
+        # then the reports by id, whatever the order of the sheet's rows.
+        # (NO KEY: an evidence file added meanwhile need not wait.)
+        audit_lock()
+        list(
+            ProgressReport.objects.select_for_update(no_key=True)
+            .filter(pk__in=[report.pk for _, report, _, _ in changes])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         for number, report, values, version in changes:
             try:
                 report_save(
@@ -284,9 +303,20 @@ def _export_row(report: ProgressReport) -> dict[str, object]:
         "version": report.version,
     }
     return {
-        key: escape_formula(normalise_text(value)) if isinstance(value, str) else value
+        key: _cell_text(value) if isinstance(value, str) else value
         for key, value in values.items()
     }
+
+
+def _cell_text(value: str) -> str:
+    """A text as its cell holds it. One longer than a cell can only be a
+    column the upload does not read (a report's own text is limited far
+    below), and it is shortened visibly, saying so, never silently."""
+    text = escape_formula(normalise_text(value))
+    if len(text) <= CELL_MAX_LENGTH:
+        return text
+    note = f"……(全文 {len(text)} 字,超出表格单元格上限,请在平台上查看全文)"
+    return text[: CELL_MAX_LENGTH - len(note)] + note
 
 
 def _state_label(report: ProgressReport) -> str:
@@ -335,14 +365,6 @@ def escape_formula(text: str) -> str:
     if text.startswith((*FORMULA_STARTS, ESCAPE)):
         return ESCAPE + text
     return text
-
-
-def normalise_text(text: str) -> str:
-    """Text as a cell can hold it: no control characters, which xlsx
-    cannot store, one kind of line break, no surrounding space (the web
-    form strips it too)."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 # -- reading -----------------------------------------------------------------
@@ -442,7 +464,12 @@ def _read_values(row: _Row) -> tuple[dict, list[str]]:
     values: dict[str, object] = {
         name: _import_text(row.value(name)) for name in TEXT_FIELDS
     }
-    problems: list[str] = []
+    # Refused, not cut: the row's text is the person's, whole.
+    problems: list[str] = [
+        f"{row.where(name)}:{problem}"
+        for name in TEXT_FIELDS
+        if (problem := text_length_problem(name, values[name]))
+    ]
     status = _import_text(row.value("proposed_status"))
     if status and status not in STATUS_BY_LABEL:
         choices = "、".join(ProgressStatus.labels)

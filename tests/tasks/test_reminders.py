@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from tasks import services
 from tasks.models import (
     Department,
@@ -23,7 +24,7 @@ from tasks.models import (
     ReportState,
     Urge,
 )
-from tasks.services.reminders import UNSUBMITTED_STATES, reminders_run
+from tasks.services.reminders import UNSUBMITTED_STATES, RunResult, reminders_run
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 GUIXI = "贵溪市人民政府"
@@ -431,6 +432,45 @@ def test_period_closed_on_a_late_first_run_is_marked_and_notified_first(
         == ProgressReport.objects.filter(period=period).count()
     )
     assert result.overdue_sent == len(departments_with_unsubmitted(period))
+
+
+@pytest.mark.django_db
+def test_a_second_run_after_closing_changes_and_records_nothing(period, mailboxes):
+    reminders_run(now=at(3, 31, 10), close_after_days=5)
+    events, sent = AuditEvent.objects.count(), len(mail.outbox)
+
+    result = reminders_run(now=at(3, 31, 10), close_after_days=5)
+
+    assert result == RunResult()
+    assert AuditEvent.objects.count() == events
+    assert len(mail.outbox) == sent
+
+
+@pytest.mark.django_db
+def test_closing_a_period_closed_meanwhile_is_refused_and_recorded_once(period):
+    stale = ReportingPeriod.objects.get(pk=period.pk)
+    services.period_close(period=period)
+
+    with pytest.raises(services.ReportError, match="填报期已经关闭"):
+        services.period_close(period=stale)
+
+    assert AuditEvent.objects.filter(action="period.close").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_run_skips_a_period_a_person_closed_meanwhile(period, monkeypatch):
+    real = services.reminders.period_close
+
+    def closed_first(*, period):
+        real(period=ReportingPeriod.objects.get(pk=period.pk))
+        return real(period=period)
+
+    monkeypatch.setattr(services.reminders, "period_close", closed_first)
+
+    result = reminders_run(now=at(3, 31, 10), close_after_days=5)
+
+    assert result.periods_closed == 0
+    assert AuditEvent.objects.filter(action="period.close").count() == 1
 
 
 @pytest.mark.django_db

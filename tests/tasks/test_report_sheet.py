@@ -303,6 +303,57 @@ def test_round_trip_updates_the_filled_rows_and_nothing_else(client, users, peri
 
 
 @pytest.mark.django_db
+def test_a_report_at_the_maximum_length_goes_round_the_sheet_byte_for_byte(
+    client, users, period
+):
+    report = guixi_reports(period)[0]
+    line = "=本月完成培训 300 人次,“技能鹰潭”\t行动👷"
+    text = ((line + "\n") * 200)[:4999] + "末"
+    texts = dict.fromkeys(("progress", "problems", "next_steps"), text)
+    texts["problems"] = "'" + texts["problems"][1:]
+    assert {len(text) for text in texts.values()} == {5000}
+    services.report_save(
+        report=report,
+        data=texts,
+        expected_version=report.version,
+        actor=users["reporter"],
+    )
+    before = snapshot()
+
+    data = fetch(client, users["reporter"], period)
+    assert upload(client, period, data).status_code == 302
+    assert snapshot() == before
+
+    # A change elsewhere in the row saves the row's texts again, unchanged.
+    sheet = Sheet(data)
+    sheet.fill(report.pk, completion=60)
+    assert upload(client, period, sheet.bytes()).status_code == 302
+    report.refresh_from_db()
+    assert report.completion == 60
+    for name, text in texts.items():
+        assert getattr(report, name).encode() == text.encode()
+
+
+@pytest.mark.django_db
+def test_a_requirement_longer_than_a_cell_is_shortened_visibly_not_silently(
+    client, users, period, guixi
+):
+    requirement = "要" * 40_000
+    ResponsibilityFactory(task=TaskFactory(requirement=requirement), department=guixi)
+    services.period_ensure_reports(period=period)
+    report = ProgressReport.objects.get(period=period, task__requirement=requirement)
+
+    sheet = download(client, users["reporter"], period)
+
+    cell = sheet.get(report.pk, "工作要求")
+    assert len(cell) <= 32_767
+    assert cell.endswith("……(全文 40000 字,超出表格单元格上限,请在平台上查看全文)")
+    assert upload(client, period, sheet.bytes()).status_code == 302
+    report.refresh_from_db()
+    assert report.task.requirement == requirement
+
+
+@pytest.mark.django_db
 def test_leader_may_upload_the_department_sheet(client, users, period):
     report = guixi_reports(period)[0]
     sheet = download(client, users["leader"], period)
@@ -375,6 +426,16 @@ def task_number_changed(sheet, reports, period, february):
     )
 
 
+def text_over_the_limit(sheet, reports, period, february):
+    row = sheet.fill(reports[2].pk, 存在问题="缺" * 5001)
+    return f"第{row}行“存在问题”列(G列):存在问题不能超过 5000 字(现有 5001 字)。"
+
+
+def text_as_long_as_a_cell_holds(sheet, reports, period, february):
+    row = sheet.fill(reports[2].pk, 本月进展="进" * 32_767)
+    return f"第{row}行“本月进展”列(F列):本月进展不能超过 5000 字(现有 32767 字)。"
+
+
 def row_added(sheet, reports, period, february):
     row = sheet.sheet.max_row + 1
     sheet.sheet.cell(row, sheet.columns["本月进展"], "新增的一行")
@@ -393,6 +454,8 @@ def row_added(sheet, reports, period, february):
         report_of_another_department,
         report_of_another_period,
         task_number_changed,
+        text_over_the_limit,
+        text_as_long_as_a_cell_holds,
         row_added,
     ],
 )

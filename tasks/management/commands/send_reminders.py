@@ -10,7 +10,8 @@ from tasks.services.reminders import reminders_run
 class Command(BaseCommand):
     help = (
         "发送月调度截止前提醒和逾期通知,标记逾期报告;"
-        "可开放当月填报期、关闭截止已久的填报期。每小时运行一次,重复运行不会重复发送。"
+        "可开放当月填报期、关闭截止已久的填报期。每小时运行一次,重复运行不会重复发送;"
+        "另一次运行尚未结束时,本次不执行。"
     )
 
     def add_arguments(self, parser):
@@ -43,6 +44,9 @@ class Command(BaseCommand):
             close_after_days=close_after_days,
             open_current=open_current,
         )
+        if result.skipped:
+            self.stdout.write(self.style.WARNING(result.summary + "。"))
+            return
         self.stdout.write(self.style.SUCCESS("提醒完成:" + result.summary))
 
 
