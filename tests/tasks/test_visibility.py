@@ -150,3 +150,28 @@ def test_reviewer_reads_every_department_in_every_state(client, period, users):
     client.force_login(users["reviewer"])
     page = client.get(reverse("tasks:report-detail", args=[lead.pk]))
     assert COOPERATOR_TEXT in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_cooperator_evidence_opens_to_the_lead_only_once_sent_in(
+    client, period, users, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tasks.services import evidence_add
+
+    settings.MEDIA_ROOT = tmp_path
+    cooperator = report_of(period, "市教育局")
+    fill(cooperator, users["other_department"], progress=COOPERATOR_TEXT)
+    evidence = evidence_add(
+        report=cooperator,
+        upload=SimpleUploadedFile("签到表.pdf", b"%PDF-1.4\n%%EOF\n"),
+        actor=users["other_department"],
+    )
+    client.force_login(users["reporter"])
+    url = reverse("tasks:evidence-download", args=[evidence.pk])
+    assert client.get(url).status_code == 404
+    report_transition(
+        report=cooperator, action="submit", actor=users["other_department"]
+    )
+    assert client.get(url).status_code == 200
