@@ -1,7 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
 from import_export.admin import ImportExportMixin
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.forms import (
+    ConfirmImportForm,
+    ImportForm,
+    SelectableFieldsExportForm,
+)
 
 from audit.admin import AuditedAdminMixin
 
@@ -23,6 +27,17 @@ from .models import (
 )
 from .resources import EXPORT_FORMATS, AnnexXLSX, TaskResource
 from .services import ReportError, period_close, period_open, period_reopen
+
+
+class ColumnNameExportForm(SelectableFieldsExportForm):
+    """Each field offered for export by its column's Chinese name (工作要求),
+    not by import-export's title-cased attribute ("Requirement (工作要求)")."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        if field is None or not field.column_name:
+            return super()._get_field_label(resource, field_name)
+        return field.column_name
 
 
 class AnnexImportForm(ImportForm):
@@ -89,6 +104,7 @@ class TaskAdmin(AuditedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [TaskResource]
     import_form_class = AnnexImportForm
     confirm_form_class = AnnexConfirmForm
+    export_form_class = ColumnNameExportForm
     import_template_name = "admin/tasks/task/import.html"
     export_formats = EXPORT_FORMATS
     list_display = ("number", "key_task", "short_requirement", "policy")

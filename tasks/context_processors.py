@@ -10,11 +10,14 @@ def navigation(request):
     """The main menu for the signed-in user, decided by the permissions
     module rather than by conditions in templates."""
     user = getattr(request, "user", None)
+    public = ("公开进展", reverse("public"))
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [public]}
     items = []
     if permissions.is_department_user(user):
         items.append(("本期任务", reverse("tasks:my-tasks")))
+    if permissions.is_leader(user):
+        items.append(("待签批", reverse("tasks:signoff-list")))
     if permissions.is_reviewer(user):
         items += [
             ("调度看板", reverse("tasks:dashboard")),
@@ -32,4 +35,5 @@ def navigation(request):
         items.append(("登录锁定", reverse("accounts:locks")))
     if audit_permissions.can_view_audit_trail(user):
         items.append(("审计日志", reverse("audit:event-list")))
+    items.append(public)
     return {"nav_items": items}

@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("evidence/<int:pk>/delete/", reports.evidence_delete, name="evidence-delete"),
     path("review/", reports.ReviewQueueView.as_view(), name="review-queue"),
+    path("signoff/", reports.SignoffListView.as_view(), name="signoff-list"),
     path("periods/", periods.period_list, name="period-list"),
     re_path(
         r"^periods/(?P<pk>\d+)/(?P<action>close|reopen)/$",

@@ -50,6 +50,7 @@ MATRIX = {
     "tasks:evidence-download": (L, 200, 200, 200, 404, 404, 404, 404),
     "tasks:evidence-delete": (405, 405, 405, 405, 405, 405, 405, 405),
     "tasks:review-queue": (L, 403, 403, 200, 403, 403, 403, 403),
+    "tasks:signoff-list": (L, 403, 200, 403, 403, 403, 403, 403),
     "tasks:period-list": (L, 403, 403, 200, 403, 403, 403, 403),
     "tasks:period-action": (405, 405, 405, 405, 405, 405, 405, 405),
     "tasks:dashboard": (L, 403, 403, 200, 403, 403, 403, 403),

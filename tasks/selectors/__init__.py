@@ -18,9 +18,11 @@ from .reports import (
     department_urges,
     period_list,
     period_summaries,
+    report_department_choices,
     report_detail,
     return_note,
     review_queue,
+    signoff_queue,
 )
 
 __all__ = [
@@ -34,6 +36,8 @@ __all__ = [
     "report_detail",
     "return_note",
     "review_queue",
+    "report_department_choices",
+    "signoff_queue",
     "department_detail",
     "department_list",
     "department_responsibilities",

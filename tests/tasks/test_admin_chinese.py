@@ -77,3 +77,37 @@ def test_the_import_preview_names_changed_fields_in_chinese(client, departments,
     assert "工作要求:" in text
     assert "→ 以建设先进铜产业学院为契机,修改后的工作要求。" in text
     assert "requirement:" not in text
+
+
+def visible_words(response) -> list[str]:
+    """The English words a person would read on an admin page."""
+    content = response.content.decode()
+    text = re.sub(r"<(script|style).*?</\1>", "", content, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    words = set(re.findall(r"[A-Za-z][A-Za-z ]{3,}", text))
+    # Names, not words to translate: the signed-in user, the formats, the
+    # keys the multiple-select help names.
+    known = {"sysadmin", "xlsx", "csv", "Control", "Command", "Mac", "rsaquo"}
+    return sorted(w.strip() for w in words if w.strip() and w.strip() not in known)
+
+
+@pytest.mark.django_db
+def test_the_export_page_offers_the_columns_by_their_chinese_names(client, users):
+    client.force_login(users["sysadmin"])
+    response = client.get(reverse("admin:tasks_task_export"))
+    assert visible_words(response) == []
+    content = response.content.decode()
+    assert "工作要求" in content
+    assert "全选" in content
+
+
+@pytest.mark.django_db
+def test_the_admin_pages_hold_no_english(client, departments, users):
+    client.force_login(users["sysadmin"])
+    department = Department.objects.first()
+    for url in [
+        reverse("admin:index"),
+        reverse("admin:tasks_task_import"),
+        reverse("admin:tasks_department_change", args=[department.pk]),
+    ]:
+        assert visible_words(client.get(url)) == [], url
