@@ -8,12 +8,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
 
 from audit.services import audit_record
 from targets import selectors as target_selectors
 from targets import services as target_services
 
 from .. import permissions, selectors, services
+from ..filters import ReviewQueueFilter
 from ..forms import EvidenceForm, ReasonForm, ReportForm
 from ..http import redirect_back
 
@@ -102,10 +104,27 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except (services.ReportError, target_services.TargetError) as exc:
             form.add_error(None, str(exc))
         else:
-            if "submit" in request.POST:
-                return _transition(request, report, "submit")
-            messages.success(request, "已保存。")
-            return redirect(report)
+            if "submit" not in request.POST:
+                messages.success(request, "已保存。")
+                return redirect(report)
+            try:
+                services.report_transition(
+                    report=report, action="submit", actor=request.user
+                )
+            except services.ReportError as exc:
+                # Saved but not sent: the person stays on the form, with
+                # what was typed and the version just saved, to fix it.
+                report = get_object_or_404(selectors.report_detail(request.user), pk=pk)
+                data = request.POST.copy()
+                data["version"] = report.version
+                form = ReportForm(
+                    data, instance=report, targets=targets, current=current
+                )
+                form.is_valid()
+                form.add_error(None, f"已保存为草稿,但未能提交:{exc}")
+            else:
+                messages.success(request, f"已{services.MOVES['submit'].label}。")
+                return redirect(report)
     return render(
         request,
         "tasks/report_edit.html",
@@ -137,6 +156,13 @@ def _transition(request, report, action):
         )
     except services.ReportError as exc:
         messages.error(request, str(exc))
+        # What a refused submit lacks is filled in on the form.
+        if (
+            action == "submit"
+            and report.is_editable
+            and permissions.can(request.user, "edit", report)
+        ):
+            return redirect("tasks:report-edit", pk=report.pk)
     else:
         messages.success(request, f"已{services.MOVES[action].label}。")
     return redirect(report)
@@ -204,7 +230,8 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-class ReviewQueueView(LoginRequiredMixin, ListView):
+class ReviewQueueView(LoginRequiredMixin, FilterView):
+    filterset_class = ReviewQueueFilter
     template_name = "tasks/review_queue.html"
     context_object_name = "reports"
     paginate_by = 50
@@ -213,3 +240,16 @@ class ReviewQueueView(LoginRequiredMixin, ListView):
         if not permissions.is_reviewer(self.request.user):
             raise PermissionDenied("审核队列只对人社局审核员开放。")
         return selectors.review_queue(self.request.user)
+
+
+class SignoffListView(LoginRequiredMixin, ListView):
+    """The leader's list of his department's reports awaiting sign-off."""
+
+    template_name = "tasks/signoff_list.html"
+    context_object_name = "reports"
+    paginate_by = 50
+
+    def get_queryset(self):
+        if not permissions.is_leader(self.request.user):
+            raise PermissionDenied("待签批列表只对部门负责人开放。")
+        return selectors.signoff_queue(self.request.user)
