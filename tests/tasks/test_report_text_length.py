@@ -3,7 +3,8 @@ to spare, by one rule that the web form, the service and the database all
 keep, so that no round trip through the sheet can cut it."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from tasks import services
@@ -98,3 +99,25 @@ def test_database_refuses_a_text_over_the_limit_written_around_the_service(
 ):
     with pytest.raises(IntegrityError), transaction.atomic():
         ProgressReport.objects.filter(pk=report.pk).update(**{name: "字" * 5001})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_stops_naming_a_longer_text_instead_of_cutting_it(report):
+    before = ("tasks", "0003_policy_text")
+    limited = ("tasks", "0004_report_text_max_length")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    try:
+        ProgressReport.objects.filter(pk=report.pk).update(problems="缺" * 5001)
+
+        executor = MigrationExecutor(connection)
+        with pytest.raises(RuntimeError) as stopped:
+            executor.migrate([limited])
+
+        assert f"报告 {report.pk} 的“存在问题”有 5001 字" in str(stopped.value)
+        assert len(ProgressReport.objects.get(pk=report.pk).problems) == 5001
+    finally:
+        ProgressReport.objects.filter(pk=report.pk).update(problems="")
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
