@@ -21,6 +21,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from audit import checkpoints, signing
@@ -401,3 +402,36 @@ def test_a_restored_backup_verifies_and_anchors_its_own_end(
     assert second.returncode == 0, second.stderr
     assert f"已核对检查点 1 个(最近检查点 #{last.pk} 于 {when(last)})" in second.stdout
     assert "已核对检查点" in verify()
+
+
+# -- Upgrading a trail hashed before the key -------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_hashed_before_the_key_are_signed_by_the_migration():
+    before = [("audit", "0002_protect_on_postgresql")]
+    after = [("audit", "0003_anchor_chain_outside_database")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("audit", "AuditEvent")
+    prev_hash = ""
+    for number in range(3):
+        event = old(
+            at=timezone.now(),
+            action="report.save",
+            object_repr=f"报告{number}",
+            after={"completion": number},
+            prev_hash=prev_hash,
+        )
+        row = {name: getattr(event, name) for name in HASHED_FIELDS}
+        row.update(
+            at=event.at.astimezone(datetime.UTC).isoformat(), prev_hash=prev_hash
+        )
+        event.hash = prev_hash = unkeyed(row)
+        event.save(force_insert=True)
+
+    MigrationExecutor(connection).migrate(after)
+
+    assert verify().splitlines()[0] == "审计日志校验通过:3 条"
+    first = AuditEvent.objects.order_by("id").first()
+    assert first.hash == row_hash(first.as_row())
