@@ -41,6 +41,7 @@ class ChainResult:
     forged: frozenset[int] = frozenset()
     last_id: int | None = None
     last_at: str = ""
+    first_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,16 +68,12 @@ def verify_rows(
     problems: list[str] = []
     forged: list[int] = []
     run: list[int] = []  # the current stretch of rows that do not verify
-    count, first_prev, previous = 0, "", None
+    count, first_prev, first_id, previous = 0, "", None, None
     for row in rows:
         if previous is None:
-            first_prev = row["prev_hash"]
+            first_prev, first_id = row["prev_hash"], row["id"]
             if anchors is not None and row["prev_hash"] not in anchors:
-                problems.append(
-                    f"审计记录 #{row['id']} 之前的记录缺失:它的前序哈希既不是链的起点,"
-                    "也不是任何有效归档记录的末条哈希(其前的记录被删除,"
-                    "而不是由 archive_audit 归档)。"
-                )
+                problems.append(_unanchored_message(row["id"]))
         elif row["prev_hash"] != previous["hash"]:
             problems.append(
                 f"审计记录 #{previous['id']} 与 #{row['id']} 之间的记录缺失,"
@@ -101,6 +98,7 @@ def verify_rows(
         frozenset(forged),
         previous["id"] if previous else None,
         previous["at"] if previous else "",
+        first_id,
     )
 
 
@@ -108,8 +106,6 @@ def database_verify(*, key: bytes | None = None) -> DatabaseCheck:
     """The whole chain in the database, in order of id, against its
     archive records and its checkpoints."""
     key = chain_key() if key is None else key
-    archives = _valid_archives(key)
-    anchors = {""} | {after.get("last_hash", "") for after in archives}
     log = checkpoints.read(checkpoints.log_path())
     unseen = dict(log.entries)
     differing: list[int] = []
@@ -124,13 +120,19 @@ def database_verify(*, key: bytes | None = None) -> DatabaseCheck:
 
     events = AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
     try:
-        chain = verify_rows(rows(events), anchors=anchors, key=key)
+        chain = verify_rows(rows(events), anchors=None, key=key)
     finally:
         # On an error the rows are left unread: close the server-side
         # cursor now, not whenever the generator happens to be collected.
         events.close()
+    # Read after the rows, so that an archive committed while they were
+    # read is known: the rows it took were read, or it accounts for them.
+    archives = _valid_archives(key)
+    anchors = {""} | {after.get("last_hash", "") for after in archives}
 
     problems = list(chain.problems)
+    if chain.rows and chain.first_prev_hash not in anchors:
+        problems.insert(0, _unanchored_message(chain.first_id))
     resigned = [event_id for event_id in differing if event_id not in chain.forged]
     problems += [
         f"审计记录 {_span(stretch)} 与检查点记下的哈希不符(已被改写;"
@@ -142,17 +144,18 @@ def database_verify(*, key: bytes | None = None) -> DatabaseCheck:
             f"检查点中 {_ids(log.conflicts)} 各记有两个不同的哈希:"
             "记录编号被重复使用,审计表可能被清空后重新编号。"
         )
-    archived = [
-        (after["first_id"], after["last_id"])
-        for after in archives
-        if isinstance(after.get("first_id"), int)
-        and isinstance(after.get("last_id"), int)
-    ]
-    missing = {
-        event_id
-        for event_id in unseen
-        if not any(first <= event_id <= last for first, last in archived)
-    }
+    # An archive takes everything up to its last row, earlier archive
+    # records included: the latest valid one accounts for every id up to
+    # its ``last_id``.
+    archived_through = max(
+        (
+            after["last_id"]
+            for after in archives
+            if isinstance(after.get("last_id"), int)
+        ),
+        default=0,
+    )
+    missing = {event_id for event_id in unseen if event_id > archived_through}
     problems += _missing_messages(log, missing, table_empty=chain.rows == 0)
     if len(problems) > MAX_LISTED:
         problems[MAX_LISTED:] = [f"……另有 {len(problems) - MAX_LISTED} 处问题未列出。"]
@@ -272,6 +275,14 @@ def _notes(log, chain: ChainResult) -> list[str]:
             "已跳过(可能是写入时中断)。"
         )
     return notes
+
+
+def _unanchored_message(first_id: int) -> str:
+    return (
+        f"审计记录 #{first_id} 之前的记录缺失:它的前序哈希既不是链的起点,"
+        "也不是任何有效归档记录的末条哈希(其前的记录被删除,"
+        "而不是由 archive_audit 归档)。"
+    )
 
 
 def _forged_message(ids: list[int]) -> str:

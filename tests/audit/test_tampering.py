@@ -179,6 +179,39 @@ def test_a_legitimate_archive_run_still_verifies_against_the_checkpoints(
 
 
 @pytest.mark.django_db
+def test_a_second_archive_that_takes_the_first_archive_record_still_verifies(
+    committed, django_capture_on_commit_callbacks, tmp_path
+):
+    """The first run's record, archived by the second, no longer vouches
+    for the rows it took; the second run's record does."""
+    now = timezone.now()
+    (tmp_path / "archive").mkdir()
+
+    def archive():
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command(
+                "archive_audit",
+                "--output",
+                str(tmp_path / "archive"),
+                stdout=StringIO(),
+            )
+
+    with clock(now - datetime.timedelta(days=500)):
+        committed(2)
+    with clock(now - datetime.timedelta(days=300)):
+        archive()
+    with clock(now - datetime.timedelta(days=250)):
+        committed(1)
+    archive()
+
+    out = verify()
+
+    assert AuditEvent.objects.count() == 1
+    assert out.splitlines()[0] == "审计日志校验通过:1 条"
+    assert "已核对检查点 5 个" in out
+
+
+@pytest.mark.django_db
 def test_a_database_without_checkpoints_gets_its_end_anchored_by_verify(
     committed,
 ):
