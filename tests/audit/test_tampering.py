@@ -144,6 +144,23 @@ def test_a_rolled_back_record_leaves_no_checkpoint(
 
 
 @pytest.mark.django_db
+def test_a_checkpoint_that_cannot_be_written_is_logged_and_the_change_stands(
+    committed, settings, tmp_path, caplog
+):
+    """The record is committed with its change before the checkpoint is
+    appended; failing then would report an error for a change that
+    happened."""
+    (tmp_path / "not-a-folder").write_text("")
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "not-a-folder"
+
+    events = committed(1)
+
+    assert AuditEvent.objects.filter(pk=events[0].pk).exists()
+    assert "审计检查点写入失败" in caplog.text
+    assert f"记录 #{events[0].pk}" in caplog.text
+
+
+@pytest.mark.django_db
 def test_rows_are_signed_with_the_chain_key_not_a_plain_hash():
     event = record(1)[0]
     assert event.hash == row_hash(event.as_row(), key=signing.chain_key())
