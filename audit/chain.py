@@ -135,8 +135,9 @@ def database_verify(*, key: bytes | None = None) -> DatabaseCheck:
         problems.insert(0, _unanchored_message(chain.first_id))
     resigned = [event_id for event_id in differing if event_id not in chain.forged]
     problems += [
-        f"审计记录 {_span(stretch)} 与检查点记下的哈希不符(已被改写;"
-        "其签名有效,审计链密钥可能已泄露)。"
+        f"审计记录 {_span(stretch)} 与检查点记下的哈希不符(已被改写):签名虽然"
+        "有效,这些编号下原来的记录已被替换,审计链密钥可能已泄露,"
+        "或审计表被清空后编号被重新使用。"
         for stretch in _stretches(resigned)
     ]
     if log.conflicts:

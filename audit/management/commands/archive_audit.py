@@ -8,7 +8,9 @@ from audit.services import RETENTION_MONTHS, AuditError, audit_archive
 class Command(BaseCommand):
     help = (
         "把早于指定月数的审计日志写入归档文件(gzip 压缩的 JSON Lines,含哈希),"
-        "在审计日志中记下文件摘要,然后从数据库中移除这些记录。"
+        "在审计日志中记下文件摘要与归档范围(这条归档记录随链签名;"
+        "PostgreSQL 的触发器只放行其范围内的删除,verify_audit 据此核对被移除的记录),"
+        "然后从数据库中移除这些记录。"
         f"记录至少保存 {RETENTION_MONTHS} 个月。"
     )
 
