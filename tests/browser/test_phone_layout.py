@@ -1,0 +1,132 @@
+"""Every main page fits a phone (390 px) and a desktop (1280 px): nothing
+is wider than the window, wide tables scroll inside their own box, and the
+header's links wrap by words, never a character per line.
+
+The widths measured are printed (``pytest -s``) so that a change in layout
+can be compared with earlier runs.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import User
+from tests.browser.conftest import ARTIFACTS, login
+
+PASSWORD = "Yingtan#2025demo"
+SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
+
+# Run in the page: how wide the document is and, for each header link, its
+# height against its line height (a link broken a character per line is
+# several lines tall).
+MEASURE = """() => {
+  const links = [...document.querySelectorAll('header a, header button')]
+    .filter(el => el.offsetParent !== null)
+    .map(el => {
+      const style = getComputedStyle(el);
+      const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.6;
+      return {text: el.textContent.trim(), height: el.getBoundingClientRect().height,
+              line: line};
+    });
+  return {scroll: document.documentElement.scrollWidth,
+          inner: window.innerWidth, links: links};
+}"""
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("setup_portal", "--demo", stdout=io.StringIO())
+    User.objects.update(must_change_password=False, password_changed_at=timezone.now())
+
+
+def main_pages() -> list[tuple[str | None, str, str]]:
+    """(who signs in, page name, path) for every main page."""
+    from targets.models import ReviewStatus, Target
+    from tasks.models import Department, ProgressReport
+    from tasks.selectors import current_period
+
+    period = current_period()
+    guixi = Department.objects.get(name="贵溪市人民政府")
+    report = (
+        ProgressReport.objects.filter(period=period, department=guixi)
+        .order_by("-role", "task__number")
+        .first()
+    )
+    target = (
+        Target.objects.filter(review_status=ReviewStatus.ACCEPTED)
+        .order_by("pk")
+        .first()
+    )
+    return [
+        (None, "登录", "/login/"),
+        (None, "公开页", "/public/"),
+        ("reporter", "本期任务", "/tasks/mine/"),
+        ("reporter", "填写报告", f"/tasks/reports/{report.pk}/edit/"),
+        ("reporter", "报告", f"/tasks/reports/{report.pk}/"),
+        ("reporter", "修改密码", "/accounts/password/"),
+        ("leader", "待签批", "/tasks/signoff/"),
+        ("reviewer", "调度看板", "/tasks/dashboard/"),
+        ("reviewer", "审核队列", "/tasks/review/"),
+        ("reviewer", "填报期", "/tasks/periods/"),
+        ("reviewer", "目标进展", "/targets/"),
+        ("reviewer", "目标", target.get_absolute_url()),
+        ("reviewer", "重点任务", "/tasks/"),
+        ("reviewer", "任务", f"/tasks/{report.task_id}/"),
+        ("reviewer", "责任部门", "/tasks/departments/"),
+        ("reviewer", "部门", f"/tasks/departments/{guixi.pk}/"),
+        ("security", "登录锁定", "/accounts/locks/"),
+        ("auditor", "审计日志", "/audit/"),
+    ]
+
+
+def measure(page, url) -> dict:
+    response = page.goto(url)
+    assert response.status == 200, url
+    return page.evaluate(MEASURE)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_every_main_page_fits_the_window_and_the_header_wraps_by_words(
+    browser, live_server, demo, size
+):
+    from django.urls import reverse
+
+    width, height = SIZES[size]
+    pages = main_pages()
+    # The password page's address is the project's own, whatever it is.
+    pages = [
+        (who, name, reverse("password_change") if name == "修改密码" else path)
+        for who, name, path in pages
+    ]
+    widths, problems = {}, []
+    for who in dict.fromkeys(who for who, _, _ in pages):
+        context = browser.new_context(
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            viewport={"width": width, "height": height},
+        )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.base_url = live_server.url
+        if who:
+            login(page, who, PASSWORD)
+        for _, name, path in (p for p in pages if p[0] == who):
+            found = measure(page, live_server.url + path)
+            widths[name] = found["scroll"]
+            if found["scroll"] > found["inner"]:
+                problems.append(f"{name} {path}: 宽 {found['scroll']} px")
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(
+                    path=str(ARTIFACTS / f"layout-{size}-{name}.png"), full_page=True
+                )
+            problems += [
+                f"{name} {path}: 页头“{link['text']}”高 {link['height']:.0f} px"
+                for link in found["links"]
+                if link["height"] > 1.6 * link["line"]
+            ]
+        context.close()
+    print(f"\n{size} {width}px:", ", ".join(f"{k} {v}" for k, v in widths.items()))
+    assert problems == []
