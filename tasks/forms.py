@@ -94,5 +94,8 @@ class PeriodForm(forms.Form):
 class UrgeForm(forms.Form):
     period = forms.IntegerField(widget=forms.HiddenInput)
     message = forms.CharField(
-        label="催办内容", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="催办内容",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=1000,
     )

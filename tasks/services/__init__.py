@@ -24,6 +24,7 @@ from .reports import (
     report_save,
     report_transition,
     urge_create,
+    urge_default_message,
 )
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "reminders_run",
     "report_transition",
     "urge_create",
+    "urge_default_message",
     "Action",
     "ImportReport",
     "RowOutcome",

@@ -372,17 +372,64 @@ def evidence_remove(*, evidence: Evidence, actor) -> None:
     evidence.delete()
 
 
+def urge_default_message(period: ReportingPeriod) -> str:
+    """The text of an urge unless the reviewer writes another."""
+    return (
+        f"请抓紧完成{period}“技能鹰潭行动”进展报告的填报,"
+        f"截止日期为{period.deadline:%Y年%m月%d日}。"
+    )
+
+
 def urge_create(
     *, period: ReportingPeriod, department: Department, message: str, actor
 ) -> Urge:
-    """Record a 催办 and mail it to the department's users."""
+    """Record a 催办 and mail it to the department's users.
+
+    Refused when the department has nothing left to send for the period,
+    and when the same text went to it for the period earlier the same day
+    (Beijing time): that is a second press of the button or a resent form.
+    An urge left unanswered may be sent again the next day, or at once in
+    other words, since pressing a silent department again is what urging
+    is for."""
     if not permissions.can_urge(actor):
         raise ReportError("只有人社局审核员可以催办。")
-    message = (message or "").strip() or (
-        f"请抓紧完成{period}“技能鹰潭行动”进展报告的填报,截止日期为{period.deadline:%Y年%m月%d日}。"
-    )
+    message = (message or "").strip() or urge_default_message(period)
     recipients = department_mail_recipients([department.pk]).get(department.pk, [])
     with transaction.atomic():
+        # The chain's lock first, as every writer takes it; it also makes a
+        # double press wait, so that the second sees the first's urge.
+        audit_lock()
+        reports = ProgressReport.objects.filter(period=period, department=department)
+        if not reports.exists():
+            raise ReportError(f"{department}在{period}没有需要填报的任务,无需催办。")
+        # What the reminders press for too; imported here as that module
+        # imports this one.
+        from .reminders import UNSUBMITTED_STATES
+
+        if not reports.filter(state__in=UNSUBMITTED_STATES).exists():
+            raise ReportError(
+                f"{department}{period}的报告均已报送人社局,没有需要催办的事项。"
+            )
+        start = timezone.make_aware(
+            datetime.datetime.combine(timezone.localdate(), datetime.time.min)
+        )
+        earlier = (
+            Urge.objects.filter(
+                period=period,
+                department=department,
+                message=message,
+                created_at__gte=start,
+                created_at__lt=start + datetime.timedelta(days=1),
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if earlier is not None:
+            raise ReportError(
+                f"今天{timezone.localtime(earlier.created_at):%H:%M}已向{department}"
+                f"发出内容相同的{period}催办,不再重复发送;"
+                "如需再次催办,请修改催办内容或次日再发。"
+            )
         urge = Urge.objects.create(
             period=period,
             department=department,

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .. import permissions, selectors, services
+from ..forms import UrgeForm
 from ..models import ReportingPeriod
 from ..selectors import dashboard as reads
 from .urging import urge
@@ -37,6 +38,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "departments": departments,
             "behind": [d for d in departments if d.is_behind],
+            "urge_message": services.urge_default_message(period),
+            "urge_max_length": UrgeForm.base_fields["message"].max_length,
             "returned": reads.returned_reports(period),
             "months": months,
             "board": reads.task_month_board(period.year, periods),

@@ -22,7 +22,12 @@ def urge(request: HttpRequest, department_pk: int) -> HttpResponse:
     department = get_object_or_404(Department, pk=department_pk)
     form = UrgeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "催办未发送:未指明填报期。")
+        problem = (
+            f"催办内容不能超过 {form.fields['message'].max_length} 字"
+            if "message" in form.errors
+            else "未指明填报期"
+        )
+        messages.error(request, f"催办未发送:{problem}。")
         return redirect("tasks:dashboard")
     period = get_object_or_404(ReportingPeriod, pk=form.cleaned_data["period"])
     try:
