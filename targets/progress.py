@@ -1,6 +1,11 @@
 """Where a target stands: latest value, expected value by a date, status,
 forecast at the deadline and the pace still needed. Pure functions over a
 target, its readings and its plan, so that every page computes them alike.
+
+Once its deadline has passed a target is judged, not tracked: by the last
+reading as of the deadline or before (a final figure entered later but
+dated on the deadline counts; one dated after it changes nothing), with a
+verdict, 已达成 or 未达成, instead of a pace, a forecast or a stale light.
 """
 
 import datetime
@@ -26,6 +31,17 @@ class Status:
     }
 
 
+class Verdict:
+    """A target judged after its deadline. Its status stays the light the
+    pages colour by: green when achieved, yellow when missed by less than
+    ``TARGET_YELLOW_AT`` of the way, red when missed by more."""
+
+    ACHIEVED = "achieved"
+    MISSED = "missed"
+
+    LABELS = {"achieved": "已达成", "missed": "未达成"}
+
+
 @dataclass
 class Progress:
     target: object
@@ -40,9 +56,12 @@ class Progress:
     forecast_reaches: bool | None = None
     pace_needed: Decimal | None = None
     points: list[tuple[datetime.date, Decimal]] = field(default_factory=list)
+    verdict: str | None = None
 
     @property
     def status_label(self) -> str:
+        if self.verdict:
+            return Verdict.LABELS[self.verdict]
         if self.stale and self.status == Status.RED:
             return "缺少读数"
         return Status.LABELS[self.status]
@@ -101,7 +120,9 @@ def _forecast(target, points) -> Decimal | None:
 def progress_of(target, readings, plan, today: datetime.date) -> Progress:
     """Everything a page shows about a target, from prefetched rows."""
     result = Progress(target=target)
-    points = sorted((r.as_of, r.value) for r in readings if r.as_of <= today)
+    closed = today > target.deadline
+    cutoff = target.deadline if closed else today
+    points = sorted((r.as_of, r.value) for r in readings if r.as_of <= cutoff)
     result.points = points
     on = min(today, target.deadline)
     result.expected = expected_value(target, plan, on).quantize(Decimal("0.01"))
@@ -110,6 +131,8 @@ def progress_of(target, readings, plan, today: datetime.date) -> Progress:
         result.expected_percent = float(
             (result.expected - target.start_value) / span * 100
         )
+    if not points and closed:
+        return result  # nothing to judge by: no reading, not a late one
     if not points:
         months_since_start = _months_between(start_of(target), today)
         stale_after = settings.TARGET_STALE_MONTHS
@@ -119,14 +142,14 @@ def progress_of(target, readings, plan, today: datetime.date) -> Progress:
     result.latest_date, result.latest_value = points[-1]
     done = result.latest_value - target.start_value
     result.percent = float(done / span * 100) if span else 100.0
+    if closed:
+        return _judged(target, result)
     result.stale = (
         _months_between(result.latest_date, today) > settings.TARGET_STALE_MONTHS
     )
     result.forecast = _forecast(target, points)
     if result.latest_value >= target.value:
         result.forecast_reaches = True
-    elif today > target.deadline:
-        result.forecast_reaches = False  # the deadline has passed
     elif result.forecast is not None:
         result.forecast_reaches = result.forecast >= target.value
     months_left = _months_between(today, target.deadline)
@@ -134,17 +157,33 @@ def progress_of(target, readings, plan, today: datetime.date) -> Progress:
         result.pace_needed = (
             (target.value - result.latest_value) / months_left
         ).quantize(Decimal("0.01"))
-    result.status = _status(target, result, today)
+    result.status = _status(target, result)
     return result
 
 
-def _status(target, result: Progress, today: datetime.date) -> str:
+def _judged(target, result: Progress) -> Progress:
+    """The verdict on a target whose deadline has passed."""
+    reached = result.latest_value >= target.value
+    result.forecast_reaches = reached
+    result.verdict = Verdict.ACHIEVED if reached else Verdict.MISSED
+    if reached:
+        result.status = Status.GREEN
+    elif target.kind == TargetKind.MILESTONE:
+        result.status = Status.RED
+    else:
+        share = Decimal(str(result.percent)) / 100
+        close = share >= Decimal(str(settings.TARGET_YELLOW_AT))
+        result.status = Status.YELLOW if close else Status.RED
+    return result
+
+
+def _status(target, result: Progress) -> str:
     if result.latest_value >= target.value:
         return Status.GREEN
     if result.stale:
         return Status.RED
     if target.kind == TargetKind.MILESTONE:
-        return Status.RED if today > target.deadline else Status.YELLOW
+        return Status.YELLOW  # not done yet, and not due yet
     needed = result.expected - target.start_value
     if needed <= 0:
         return Status.GREEN

@@ -22,9 +22,10 @@ from tasks.services import file_digest
 from . import exports, permissions, selectors, services
 from .forms import ReadingForm
 from .models import ReadingSource, Target, TargetKind
-from .progress import Progress, Status, expected_value, progress_of, start_of
+from .progress import Progress, Status, Verdict, expected_value, progress_of, start_of
 
 STATUS_ORDER = [Status.GREEN, Status.YELLOW, Status.RED, Status.NONE]
+VERDICT_ORDER = [Verdict.ACHIEVED, Verdict.MISSED]
 
 
 class BoardView(LoginRequiredMixin, TemplateView):
@@ -35,7 +36,7 @@ class BoardView(LoginRequiredMixin, TemplateView):
         groups = selectors.board(self.request.user)
         items = [item for group in groups for item in group.items]
         wanted = self.request.GET.get("status", "")
-        if wanted in STATUS_ORDER:
+        if wanted in STATUS_ORDER + VERDICT_ORDER:
             groups = _only_status(groups, wanted)
         else:
             wanted = ""
@@ -158,15 +159,25 @@ def _detail(
 def _only_status(groups: list[selectors.Group], status: str) -> list:
     kept = []
     for group in groups:
-        items = [item for item in group.items if item.status == status]
+        items = [item for item in group.items if _shown_as(item) == status]
         if items:
             kept.append(selectors.Group(group.title, group.section, items))
     return kept
 
 
+def _shown_as(item: Progress) -> str:
+    return item.verdict or item.status
+
+
 def _counts(items: list[Progress]) -> list[tuple[str, str, int]]:
-    counts = selectors.status_counts(items)
-    return [(s, Status.LABELS[s], counts.get(s, 0)) for s in STATUS_ORDER]
+    # A target past its deadline is counted by its verdict, not its light.
+    counts = selectors.status_counts([item for item in items if not item.verdict])
+    boxes = [(s, Status.LABELS[s], counts.get(s, 0)) for s in STATUS_ORDER]
+    verdicts = [item.verdict for item in items if item.verdict]
+    boxes += [
+        (v, Verdict.LABELS[v], verdicts.count(v)) for v in VERDICT_ORDER if verdicts
+    ]
+    return boxes
 
 
 def _chart(progress: Progress, plan, today: datetime.date) -> dict:

@@ -1,6 +1,12 @@
 """Demo data for a new user's first look: a few months of reports in every
 state, written through the same services as the pages.
 
+The months are the policy's own (鹰办发〔2022〕22号 runs from its issue in
+February 2023 to the end of 2025), whatever the date the demo is made on:
+inside that span they are the months up to today; before it, the first
+four months of the policy; after it, the last four (September to December
+2025). See ``demo_day``.
+
 Each department gets a reporter account with an unusable password (nobody
 can sign in with it) to act as the author. After the services have run,
 the timestamps of past months are moved back to dates inside those months,
@@ -19,8 +25,10 @@ from accounts.services import user_create
 
 from .models import (
     Department,
+    Policy,
     ProgressReport,
     ProgressStatus,
+    ReportingPeriod,
     ReportState,
     ReportTransition,
 )
@@ -43,6 +51,37 @@ RETURN_REASONS = [
     "请补充佐证材料(签到表或照片)。",
     "进度判断与进展描述不一致,请修改。",
 ]
+
+
+# The policy's span when no policy gives its issue date, and its last year:
+# its targets are all due by the end of 2025 ("到2025年").
+POLICY_FIRST_DAY = datetime.date(2023, 1, 1)
+POLICY_LAST_YEAR = 2025
+# The day of the month the demo stands on when today is outside the span:
+# before the 25th, the usual deadline, so that the open month is not due.
+STAND_DAY = 20
+
+
+def demo_day(today: datetime.date, months: int = 4) -> datetime.date:
+    """The day the demo's reports are written as of: today when today
+    falls inside the policy's span; before the policy was issued, the 20th
+    of its ``months``-th month; after 2025, 20 December 2025. A demo made
+    before or after the policy so still shows the policy's own months."""
+    issued = (
+        Policy.objects.exclude(issued_on=None)
+        .order_by("issued_on")
+        .values_list("issued_on", flat=True)
+        .first()
+    )
+    first = issued or POLICY_FIRST_DAY
+    year, month = divmod(first.year * 12 + first.month - 1 + months - 1, 12)
+    earliest = datetime.date(year, month + 1, STAND_DAY)
+    latest = datetime.date(POLICY_LAST_YEAR, 12, STAND_DAY)
+    if today < first:
+        return earliest
+    if today.year > POLICY_LAST_YEAR:
+        return latest
+    return today
 
 
 def _months_back(today: datetime.date, count: int) -> list[tuple[int, int]]:
@@ -77,16 +116,22 @@ def _authors() -> dict[int, User]:
 
 
 @transaction.atomic
-def demo_reports_create(*, reviewer: User, months: int = 4, seed: int = 2025) -> int:
-    """Open the last ``months`` months and fill them; returns the number of
-    reports written. Does nothing when any period exists already."""
-    from .models import ReportingPeriod
-
+def demo_reports_create(
+    *,
+    reviewer: User,
+    today: datetime.date | None = None,
+    months: int = 4,
+    seed: int = 2025,
+) -> int:
+    """Open ``months`` months ending with the month of ``demo_day(today)``
+    and fill them, the last one still open; returns the number of reports
+    written. Does nothing when any period exists already."""
     if ReportingPeriod.objects.exists():
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo texts, not secrets
     authors = _authors()
-    today = timezone.localdate()
+    real_today = today or timezone.localdate()
+    today = demo_day(real_today, months)
     written = 0
     plan = _months_back(today, months)
     for index, (year, month) in enumerate(plan):
@@ -159,23 +204,37 @@ def demo_reports_create(*, reviewer: User, months: int = 4, seed: int = 2025) ->
         if not current:
             _backdate(period, rng)
             period_close(period=period)
+        elif today != real_today:
+            _backdate(period, rng, latest=today)
     return written
 
 
-def _backdate(period, rng: random.Random) -> None:
+def _backdate(period, rng: random.Random, latest: datetime.date | None = None) -> None:
     """Move a past month's timestamps into that month: most reports on
-    time, a few after the deadline."""
-    deadline = datetime.datetime.combine(
-        period.deadline, datetime.time(18), tzinfo=timezone.get_current_timezone()
+    time, a few after the deadline. With ``latest``, the month is the open
+    one of a demo made outside the policy's span: its reports were all
+    written on time, by that day."""
+    zone = timezone.get_current_timezone()
+    deadline = datetime.datetime.combine(period.deadline, datetime.time(18), zone)
+    ReportingPeriod.objects.filter(pk=period.pk).update(
+        opened_at=datetime.datetime.combine(
+            datetime.date(period.year, period.month, 1), datetime.time(9), zone
+        )
     )
     for report in ProgressReport.objects.filter(period=period).exclude(
         submitted_at=None
     ):
-        late = rng.random() < 0.1
-        submitted = deadline + datetime.timedelta(
-            days=rng.randint(1, 4) if late else -rng.randint(0, 6),
-            hours=rng.randint(-8, 0),
-        )
+        if latest is not None:
+            late = False
+            submitted = datetime.datetime.combine(
+                latest, datetime.time(17), zone
+            ) - datetime.timedelta(days=rng.randint(3, 10), hours=rng.randint(0, 8))
+        else:
+            late = rng.random() < 0.1
+            submitted = deadline + datetime.timedelta(
+                days=rng.randint(1, 4) if late else -rng.randint(0, 6),
+                hours=rng.randint(-8, 0),
+            )
         ProgressReport.objects.filter(pk=report.pk).update(
             submitted_at=submitted, is_late=late, updated_at=submitted
         )
@@ -185,6 +244,7 @@ def _backdate(period, rng: random.Random) -> None:
             ReportTransition.objects.filter(pk=transition.pk).update(
                 at=submitted + datetime.timedelta(hours=step * 20)
             )
-    ProgressReport.objects.filter(
-        period=period, state__in=[ReportState.DRAFT, ReportState.RETURNED]
-    ).update(overdue_marked_at=deadline + datetime.timedelta(days=1))
+    if latest is None:
+        ProgressReport.objects.filter(
+            period=period, state__in=[ReportState.DRAFT, ReportState.RETURNED]
+        ).update(overdue_marked_at=deadline + datetime.timedelta(days=1))

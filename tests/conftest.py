@@ -1,6 +1,10 @@
+import datetime
+import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from tasks.importers.annex import read_annex
@@ -27,6 +31,57 @@ POLICY_PATH = next(
     if p.exists()
 )
 POLICY_NUMBER = "鹰办发〔2022〕22号"
+
+
+# -- the day the suite runs on -------------------------------------------------
+# bin/test-dates runs the date-sensitive tests once for each of several days
+# with PORTAL_TEST_TODAY set to it: every test then starts at 10:00
+# Asia/Shanghai on that day, its clock ticking. A test that sets its own
+# time travels from there and keeps it.
+TEST_TODAY = "PORTAL_TEST_TODAY"
+# Modules whose outcome could hang on the day: periods opened "this month",
+# deadlines and readings counted from today, the demo, reminders.
+DATE_SENSITIVE = {
+    "tests/targets/test_after_deadline.py",
+    "tests/targets/test_pages.py",
+    "tests/targets/test_progress.py",
+    "tests/targets/test_readings.py",
+    "tests/tasks/test_dashboard.py",
+    "tests/tasks/test_reminders.py",
+    "tests/tasks/test_report_pages.py",
+    "tests/tasks/test_report_workflow.py",
+}
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "date_sensitive: its outcome could depend on the day it runs; "
+        "bin/test-dates runs these at several days",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.fspath)).relative_to(ROOT).as_posix()
+        if path in DATE_SENSITIVE:
+            item.add_marker(pytest.mark.date_sensitive)
+
+
+@pytest.fixture(autouse=True)
+def test_today():
+    """The day PORTAL_TEST_TODAY names, when it is set."""
+    value = os.environ.get(TEST_TODAY)
+    if not value:
+        yield
+        return
+    start = datetime.datetime.combine(
+        datetime.date.fromisoformat(value),
+        datetime.time(10),
+        ZoneInfo("Asia/Shanghai"),
+    )
+    with time_machine.travel(start, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -113,7 +113,7 @@ def test_milestone_is_yellow_before_and_red_after_its_date_until_done():
     t = target(kind="milestone", value=Decimal(1), deadline=D(2024, 12, 31))
     before = progress_of(t, [reading(D(2024, 5, 31), 0)], [], D(2024, 6, 10))
     assert before.status == Status.YELLOW
-    after = progress_of(t, [reading(D(2025, 1, 31), 0)], [], D(2025, 2, 10))
+    after = progress_of(t, [reading(D(2024, 12, 31), 0)], [], D(2025, 2, 10))
     assert after.status == Status.RED
     done = progress_of(t, [reading(D(2024, 10, 31), 1)], [], D(2025, 2, 10))
     assert done.status == Status.GREEN
@@ -139,3 +139,82 @@ def test_reached_target_reaches_and_a_missed_deadline_does_not():
     assert reached.forecast_reaches is True
     late = progress_of(t, [reading(D(2024, 12, 31), 9000)], [], D(2025, 3, 1))
     assert late.forecast_reaches is False
+
+
+# After the deadline: judged, not tracked
+
+
+def test_after_the_deadline_a_reached_target_is_achieved_with_its_percentage():
+    t = target()
+    result = progress_of(t, [reading(D(2025, 12, 31), 10400)], [], D(2026, 12, 1))
+    assert result.verdict == "achieved"
+    assert result.status_label == "已达成"
+    assert result.status == Status.GREEN
+    assert result.percent == 104.0
+    assert not result.stale
+
+
+@pytest.mark.parametrize(
+    ("value", "status"), [(9200, Status.YELLOW), (4000, Status.RED)]
+)
+def test_after_the_deadline_a_short_target_is_missed_never_stale(value, status):
+    # The last reading is a year before the deadline and two before today:
+    # before the deadline that would be red and "缺少读数".
+    t = target()
+    result = progress_of(t, [reading(D(2024, 12, 31), value)], [], D(2027, 12, 31))
+    assert result.verdict == "missed"
+    assert result.status_label == "未达成"
+    assert result.status == status
+    assert result.percent == value / 100
+    assert not result.stale
+    assert result.pace_needed is None
+    assert result.forecast_reaches is False
+
+
+def test_a_final_figure_entered_after_the_deadline_but_dated_on_it_counts():
+    # Reported in 2026 as "截至2025年底": its as_of is the deadline.
+    t = target()
+    readings = [reading(D(2025, 9, 30), 8000), reading(D(2025, 12, 31), 10100)]
+    result = progress_of(t, readings, [], D(2026, 3, 1))
+    assert result.verdict == "achieved"
+    assert result.latest_date == D(2025, 12, 31)
+
+
+def test_a_reading_dated_after_the_deadline_does_not_change_the_verdict():
+    t = target()
+    readings = [reading(D(2025, 12, 31), 6000), reading(D(2026, 6, 30), 12000)]
+    result = progress_of(t, readings, [], D(2026, 12, 1))
+    assert result.verdict == "missed"
+    assert result.status == Status.RED
+    assert result.latest_value == 6000
+    assert result.percent == 60.0
+    assert result.points == [(D(2025, 12, 31), Decimal(6000))]
+
+
+def test_after_the_deadline_no_reading_at_all_is_not_a_red_light():
+    result = progress_of(target(), [], [], D(2026, 12, 1))
+    assert result.verdict is None
+    assert result.status == Status.NONE
+    assert not result.stale
+    assert result.status_label == "暂无读数"
+
+
+def test_on_the_deadline_day_a_target_is_still_tracked():
+    t = target()
+    result = progress_of(t, [reading(D(2025, 9, 30), 9000)], [], D(2025, 12, 31))
+    assert result.verdict is None
+    assert result.stale
+    assert result.status_label == "缺少读数"
+
+
+def test_a_missed_milestone_is_red_and_a_done_one_green_after_its_date():
+    t = target(kind="milestone", value=Decimal(1), deadline=D(2024, 12, 31))
+    missed = progress_of(t, [reading(D(2024, 12, 31), 0)], [], D(2026, 12, 1))
+    assert (missed.verdict, missed.status) == ("missed", Status.RED)
+    # Done in 2025 is too late for a 2024 milestone.
+    late = progress_of(
+        t, [reading(D(2024, 6, 30), 0), reading(D(2025, 3, 31), 1)], [], D(2026, 1, 1)
+    )
+    assert (late.verdict, late.status) == ("missed", Status.RED)
+    done = progress_of(t, [reading(D(2024, 10, 31), 1)], [], D(2026, 12, 1))
+    assert (done.verdict, done.status) == ("achieved", Status.GREEN)

@@ -1,12 +1,21 @@
 """The first command's setup and the policy kept as fixtures."""
 
+import contextlib
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import RoleName
 from tasks.models import ReportState, Task
 from tests.tasks.snapshot import policy_snapshot
+
+D = datetime.date
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.mark.django_db
@@ -50,27 +59,82 @@ def test_setup_portal_loads_policy_and_one_demo_account_per_role(capsys):
     )
 
 
+def demo_months(today: datetime.date) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The demo's first and last month: the four up to today inside the
+    policy's span, its first four before it, its last four after it."""
+    if today < D(2023, 2, 13):
+        return (2023, 2), (2023, 5)
+    if today.year > 2025:
+        return (2025, 9), (2025, 12)
+    first = today.year * 12 + today.month - 1 - 3
+    return (first // 12, first % 12 + 1), (today.year, today.month)
+
+
+# A new user may try the demo on any day. bin/test-dates runs the "today"
+# case inside the policy's span, on its deadline, at a month end and two
+# years after it; the day before the policy is tried here.
+DEMO_DAYS = [
+    pytest.param(D(2022, 7, 1), id="before-the-policy"),
+    pytest.param(None, id="today", marks=pytest.mark.date_sensitive),
+]
+
+
 @pytest.mark.django_db
-def test_demo_data_has_reports_in_every_state_and_late_ones(capsys):
+@pytest.mark.parametrize("today", DEMO_DAYS)
+def test_demo_data_has_reports_in_every_state_and_late_ones(capsys, today):
+    from targets.models import Reading, Target
+    from targets.selectors import progress_list
     from tasks.models import PeriodStatus, ProgressReport, ReportingPeriod
 
-    call_command("setup_portal", demo=True)
+    clock = contextlib.nullcontext()
+    if today is not None:
+        moment = datetime.datetime.combine(today, datetime.time(10), SHANGHAI)
+        clock = time_machine.travel(moment, tick=False)
+    with clock:
+        today = timezone.localdate()
+        call_command("setup_portal", demo=True)
     states = set(ProgressReport.objects.values_list("state", flat=True))
     assert states == set(ReportState.values)
     assert ProgressReport.objects.filter(is_late=True).exists()
     assert ProgressReport.objects.filter(transitions__action="return").exists()
-    statuses = list(ReportingPeriod.objects.values_list("status", flat=True))
-    assert statuses.count(PeriodStatus.OPEN) == 1
-    assert statuses.count(PeriodStatus.CLOSED) == 3
+    periods = list(ReportingPeriod.objects.order_by("year", "month"))
+    assert [p.status for p in periods] == [PeriodStatus.CLOSED] * 3 + [
+        PeriodStatus.OPEN
+    ]
+    first, last = periods[0], periods[-1]
+    assert ((first.year, first.month), (last.year, last.month)) == demo_months(today)
+    # Whatever the day, the months are the policy's own (2023 to 2025).
+    assert all(2023 <= p.year <= 2025 for p in periods)
+    # Nothing was written as of a day still to come, once the policy runs.
+    assert not Reading.objects.filter(as_of__gt=today).exists()
+    if today >= D(2023, 6, 1):
+        assert not ProgressReport.objects.filter(submitted_at__date__gt=today).exists()
 
     # Every target extracted from the policy is confirmed and has readings
-    # that put targets in every status, a stale one among the red.
-    from targets.models import Target
-    from targets.selectors import progress_list
-
-    items = progress_list(Target.objects.all())
+    # that put targets in every status.
+    items = progress_list(Target.objects.all(), today)
     assert len(items) == 56
     assert {i.target.review_status for i in items} == {"accepted"}
+    if today < D(2023, 2, 13):
+        # Before the policy nothing can have been measured yet.
+        assert not Reading.objects.exists()
+        assert {i.status for i in items} == {"none"}
+        return
     assert {i.status for i in items} == {"green", "yellow", "red"}
-    assert any(i.stale for i in items)
-    assert any(i.status == "red" and not i.stale for i in items)
+    running = [i for i in items if i.target.deadline >= today]
+    judged = [i for i in items if i.target.deadline < today]
+    assert all(i.verdict for i in judged)
+    assert not any(i.stale for i in judged)
+    if running:
+        # A stale one among the red, and a red one that is not stale.
+        assert any(i.stale for i in running)
+        assert any(i.status == "red" and not i.stale for i in running)
+        assert {i.status for i in running} == {"green", "yellow", "red"}
+    else:
+        # After 2025 every target is judged: achieved, or missed by a
+        # little (yellow) or by far (red).
+        assert {i.verdict for i in judged} == {"achieved", "missed"}
+        assert {i.status for i in judged if i.verdict == "missed"} == {
+            "yellow",
+            "red",
+        }

@@ -4,13 +4,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import RoleName
 from accounts.services import roles_ensure, user_create
 from targets.demo import demo_targets_create
 from tasks.demo import demo_reports_create
-from tasks.models import Department
+from tasks.models import Department, ReportingPeriod
 
 SOURCE = Path(settings.BASE_DIR) / "fixtures" / "source"
 POLICY_NUMBER = "鹰办发〔2022〕22号"
@@ -45,16 +46,14 @@ class Command(BaseCommand):
             roles_ensure()
             if demo:
                 self._demo_users()
-                written = demo_reports_create(
-                    reviewer=User.objects.get(username="reviewer")
-                )
+                today = timezone.localdate()
+                reviewer = User.objects.get(username="reviewer")
+                written = demo_reports_create(reviewer=reviewer, today=today)
                 if written:
-                    self.stdout.write(
-                        f"演示数据:已写入近几个月的进展报告 {written} 份。"
-                    )
-                readings = demo_targets_create(
-                    reviewer=User.objects.get(username="reviewer")
-                )
+                    periods = ReportingPeriod.objects.order_by("year", "month")
+                    span = f"{periods.first()}至{periods.last()}"
+                    self.stdout.write(f"演示数据:已写入{span}的进展报告 {written} 份。")
+                readings = demo_targets_create(reviewer=reviewer, today=today)
                 if readings:
                     self.stdout.write(
                         f"演示数据:已确认全部目标并写入读数 {readings} 条。"
