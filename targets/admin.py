@@ -9,6 +9,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from audit.admin import AuditedAdminMixin
+from tasks.http import SafeQueryAdminMixin
 from tasks.models import Policy
 
 from . import services
@@ -21,7 +22,7 @@ class PlanPointInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class TargetAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     change_list_template = "targets/admin_target_change_list.html"
     list_display = (
         "metric",
@@ -141,7 +142,7 @@ class TargetAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Reading)
-class ReadingAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ReadingAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Readings are written by the monthly reports and the reviewer's form,
     which check them; here they are read, and a mistaken one deleted."""
 

@@ -9,6 +9,7 @@ from import_export.forms import (
 
 from audit.admin import AuditedAdminMixin
 
+from .http import SafeQueryAdminMixin
 from .importers.errors import ImportFailed
 from .models import (
     Department,
@@ -55,14 +56,14 @@ class AnnexConfirmForm(ConfirmImportForm):
 
 
 @admin.register(Policy)
-class PolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class PolicyAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "title", "issuer", "issued_on", "validity")
     search_fields = ("number", "title", "issuer")
     list_filter = ("issuer", "validity")
 
 
 @admin.register(Section)
-class SectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class SectionAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "policy")
     list_filter = ("policy",)
     search_fields = ("title",)
@@ -75,7 +76,7 @@ class KeyTaskAssignmentInline(admin.TabularInline):
 
 
 @admin.register(KeyTask)
-class KeyTaskAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class KeyTaskAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "name", "section", "policy")
     list_display_links = ("number", "name")
     list_filter = ("policy", "section")
@@ -85,7 +86,7 @@ class KeyTaskAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(KeyTaskAssignment)
-class KeyTaskAssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class KeyTaskAssignmentAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("key_task", "department", "role")
     list_filter = ("role", "department__kind", "key_task__policy")
     search_fields = ("department__name", "key_task__title")
@@ -100,7 +101,9 @@ class ResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(AuditedAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class TaskAdmin(
+    SafeQueryAdminMixin, AuditedAdminMixin, ImportExportMixin, admin.ModelAdmin
+):
     resource_classes = [TaskResource]
     import_form_class = AnnexImportForm
     confirm_form_class = AnnexConfirmForm
@@ -148,7 +151,7 @@ class TaskAdmin(AuditedAdminMixin, ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ResponsibilityAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("task", "department", "role")
     list_filter = ("role", "department__kind", "task__policy")
     search_fields = ("department__name", "task__requirement")
@@ -162,7 +165,7 @@ class DepartmentAliasInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class DepartmentAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "full_name", "kind", "sort_order")
     list_filter = ("kind",)
     search_fields = ("name", "full_name", "aliases__name")
@@ -171,7 +174,7 @@ class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DepartmentAlias)
-class DepartmentAliasAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class DepartmentAliasAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "department")
     list_filter = ("department__kind",)
     search_fields = ("name", "department__name")
@@ -179,7 +182,7 @@ class DepartmentAliasAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(admin.ModelAdmin):
+class ImportRecordAdmin(SafeQueryAdminMixin, admin.ModelAdmin):
     list_display = (
         "imported_at",
         "kind",
@@ -202,7 +205,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ReportingPeriodAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "deadline", "status", "opened_at", "closed_at")
     list_filter = ("status", "year")
     fields = ("year", "month", "deadline", "status")
@@ -237,7 +240,7 @@ class ReportingPeriodAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 self.message_user(request, f"已{label}{period}填报期。")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(SafeQueryAdminMixin, admin.ModelAdmin):
     """History kept by the services; the admin only shows it."""
 
     def has_add_permission(self, request):

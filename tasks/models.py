@@ -472,7 +472,8 @@ class ReportingPeriod(models.Model):
         return f"{self.year}年{self.month}月"
 
     def get_absolute_url(self):
-        return reverse("tasks:period-detail", args=[self.pk])
+        # A period has no page of its own; the dashboard shows it.
+        return reverse("tasks:dashboard") + f"?period={self.pk}"
 
     @property
     def is_open(self) -> bool:

@@ -17,7 +17,7 @@ from targets import services as target_services
 from .. import permissions, selectors, services
 from ..filters import ReviewQueueFilter
 from ..forms import EvidenceForm, ReasonForm, ReportForm
-from ..http import redirect_back
+from ..http import query_id, redirect_back
 
 
 @login_required
@@ -36,10 +36,10 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     if not permissions.is_department_user(request.user):
         raise PermissionDenied("本页面只对部门填报员和负责人开放。")
     periods = selectors.period_list()
-    period = None
-    if "period" in request.GET:
-        period = get_object_or_404(periods, pk=request.GET["period"])
-    period = period or selectors.current_period()
+    wanted = query_id(request.GET, "period", "填报期")
+    period = (
+        get_object_or_404(periods, pk=wanted) if wanted else selectors.current_period()
+    )
     reports = (
         selectors.department_period_reports(request.user, period) if period else []
     )
