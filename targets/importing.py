@@ -5,11 +5,19 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
+from tasks.http import MAX_ID
 from tasks.importers.annex import open_workbook
 from tasks.importers.errors import ImportFailed
-from tasks.importers.text import clean_text, name_key
+from tasks.importers.text import clean_text, name_key, whole_number
+
+from .services import TargetError, parse_value
 
 COLUMNS = {"target": "目标编号", "value": "数值", "as_of": "截至日期"}
+
+
+def shown(value: object) -> str:
+    text = clean_text(value)
+    return text if len(text) <= 20 else text[:20] + "…"
 
 
 @dataclass
@@ -49,11 +57,19 @@ def read_readings(data: bytes, file_name: str) -> list[ReadingRow]:
 
         raw_id = values[columns["target"]]
         raw_date = values[columns["as_of"]]
-        target_id = raw_id if isinstance(raw_id, int) else None
-        if target_id is None and clean_text(raw_id).isdigit():
-            target_id = int(clean_text(raw_id))
-        if target_id is None:
-            errors.append(f"{where('target')}:“{clean_text(raw_id)}”不是目标编号。")
+        target_id = whole_number(raw_id)
+        if target_id is None or not 0 < target_id <= MAX_ID:
+            errors.append(f"{where('target')}:“{shown(raw_id)}”不是目标编号。")
+            target_id = None
+        raw_value = values[columns["value"]]
+        try:
+            value = parse_value(raw_value)
+        except TargetError as exc:
+            errors.append(f"{where('value')}:{exc}")
+            value = None
+        else:
+            if value is None:
+                errors.append(f"{where('value')}:数值为空。")
         as_of = raw_date.date() if isinstance(raw_date, datetime.datetime) else raw_date
         if not isinstance(as_of, datetime.date):
             try:
@@ -63,8 +79,8 @@ def read_readings(data: bytes, file_name: str) -> list[ReadingRow]:
                     f"{where('as_of')}:“{clean_text(raw_date)}”不是日期(YYYY-MM-DD)。"
                 )
                 as_of = None
-        if target_id is not None and as_of is not None:
-            rows.append(ReadingRow(number, target_id, values[columns["value"]], as_of))
+        if target_id is not None and value is not None and as_of is not None:
+            rows.append(ReadingRow(number, target_id, value, as_of))
     if errors:
         raise ImportFailed(errors)
     if not rows:

@@ -125,15 +125,27 @@ def target_decide(*, target: Target, accept: bool, actor) -> Target:
 
 
 def parse_value(raw) -> Decimal | None:
-    """A number typed by a person: "1,200", "1200.5", "" → None."""
+    """A number typed by a person: "1,200", "1200.5", "" → None. It must
+    fit the readings' column once rounded to its decimal places: a larger
+    one ("1e20", a hundred thousand digits) fails inside the database."""
     if raw in (None, ""):
         return None
+    text = str(raw)
+    shown = text if len(text) <= 20 else text[:20] + "…"
     try:
-        value = Decimal(str(raw).replace(",", "").replace("\uff0c", "").strip())
+        value = Decimal(text.replace(",", "").replace("\uff0c", "").strip())
     except InvalidOperation as exc:
-        raise TargetError(f"“{raw}”不是数字。") from exc
+        raise TargetError(f"“{shown}”不是数字。") from exc
     if not value.is_finite():
-        raise TargetError(f"“{raw}”不是数字。")
+        raise TargetError(f"“{shown}”不是数字。")
+    column = Reading._meta.get_field("value")
+    digits = column.max_digits - column.decimal_places
+    if (
+        value.adjusted() >= digits
+        or value.quantize(Decimal(1).scaleb(-column.decimal_places)).adjusted()
+        >= digits
+    ):
+        raise TargetError(f"“{shown}”超出可记录的范围:整数部分最多 {digits} 位。")
     return value
 
 

@@ -142,6 +142,10 @@ class TaskAdmin(
             initial["policy"] = import_form.cleaned_data["policy"].pk
         return initial
 
+    def write_to_tmp_storage(self, import_file, input_format):
+        input_format.file_name = import_file.name
+        return super().write_to_tmp_storage(import_file, input_format)
+
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportFailed):
             for message in e.errors:

@@ -29,12 +29,15 @@ IMPORT_TYPES = {
 class AnnexXLSX(XLSX):
     """The annex as offices keep it: title rows, merged cells, wraps."""
 
+    # Set by the admin to the chosen file's name, which messages give.
+    file_name = "上传的文件"
+
     def get_title(self):
         return "附件表格(xlsx)"
 
     def create_dataset(self, in_stream):
         data = in_stream if isinstance(in_stream, bytes) else in_stream.read()
-        sheet = read_annex(data, "上传的文件")
+        sheet = read_annex(data, self.file_name)
         dataset = tablib.Dataset(headers=HEADERS, title=sheet.sheet_name)
         for row in sheet.rows:
             dataset.append(

@@ -21,8 +21,9 @@ from ..files import (
     megabytes,
     unpack_zip_bounded,
 )
+from ..models import KeyTask, Task
 from .errors import ImportFailed
-from .text import clean_text, name_key, to_half_width
+from .text import clean_text, name_key, to_half_width, whole_number
 
 COLUMNS = {
     "number": ("序号", "编号"),
@@ -32,6 +33,11 @@ COLUMNS = {
 }
 COLUMN_LABELS = {key: names[0] for key, names in COLUMNS.items()}
 HEADER_SEARCH_ROWS = 30
+# What the columns holding them take; a longer value would be cut, or
+# refused by PostgreSQL mid-import.
+MAX_NUMBER = 32767  # PositiveSmallIntegerField
+KEY_TASK_MAX_LENGTH = KeyTask._meta.get_field("annex_title").max_length
+DEPARTMENTS_MAX_LENGTH = Task._meta.get_field("departments_text").max_length
 
 
 @dataclass
@@ -158,6 +164,7 @@ def _read_rows(sheet_name: str, grid, header_row: int, columns) -> AnnexSheet:
     header_keys = [name_key(clean_text(v)) for v in grid[header_row - 1]]
     errors: list[str] = []
     first_row_of: dict[int, int] = {}
+    too_long: set[str] = set()
     key_task = ""
 
     def cell(row: list[object], field_name: str) -> object:
@@ -179,9 +186,15 @@ def _read_rows(sheet_name: str, grid, header_row: int, columns) -> AnnexSheet:
             continue  # the header printed again after a page break
         raw_number = cell(row, "number")
         number = _as_number(raw_number)
-        if number is None:
+        if number is None or not 0 < number <= MAX_NUMBER:
             text = clean_text(raw_number)
-            problem = f"序号“{text}”不是正整数" if text else "序号为空"
+            shown = text if len(text) <= 20 else text[:20] + "…"
+            if not text:
+                problem = "序号为空"
+            elif number is None or number <= 0:
+                problem = f"序号“{shown}”不是正整数"
+            else:
+                problem = f"序号“{shown}”超过上限 {MAX_NUMBER}"
             errors.append(f"{where(offset, 'number')}:{problem}。")
             continue
         if number in first_row_of:
@@ -192,6 +205,12 @@ def _read_rows(sheet_name: str, grid, header_row: int, columns) -> AnnexSheet:
             continue
         first_row_of[number] = offset
         title = clean_text(cell(row, "key_task"))
+        if title and (problem := _too_long(title, KEY_TASK_MAX_LENGTH)):
+            # Merged over its rows: said once, at its first row.
+            if title not in too_long:
+                too_long.add(title)
+                errors.append(f"{where(offset, 'key_task')}:重点任务{problem}。")
+            continue
         if title:
             key_task = title
         elif not key_task:
@@ -205,6 +224,9 @@ def _read_rows(sheet_name: str, grid, header_row: int, columns) -> AnnexSheet:
             errors.append(f"{where(offset, 'requirement')}:工作要求为空。")
         if not departments:
             errors.append(f"{where(offset, 'departments')}:责任部门为空。")
+        elif problem := _too_long(departments, DEPARTMENTS_MAX_LENGTH):
+            errors.append(f"{where(offset, 'departments')}:责任部门{problem}。")
+            departments = ""
         if requirement and departments:
             sheet.rows.append(
                 AnnexRow(
@@ -227,11 +249,13 @@ def _read_rows(sheet_name: str, grid, header_row: int, columns) -> AnnexSheet:
 
 
 def _as_number(value: object) -> int | None:
-    if isinstance(value, bool):
+    if isinstance(value, str):
+        value = to_half_width(clean_text(value)).removesuffix(".")
+        value = value.removesuffix("\u3001")
+    return whole_number(value)
+
+
+def _too_long(text: str, limit: int) -> str | None:
+    if len(text) <= limit:
         return None
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and value > 0 else None
-    text = to_half_width(clean_text(value)).removesuffix(".").removesuffix("\u3001")
-    return int(text) if text.isdigit() and int(text) > 0 else None
+    return f"有 {len(text)} 个字,超过上限 {limit} 个字,请精简后再导入"

@@ -5,6 +5,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from ..models import KeyTask, Policy, Section
 from .errors import ImportFailed
 from .text import clean_text, to_half_width
 
@@ -22,6 +23,19 @@ CHAPTER = re.compile(rf"^[{NUMERALS}]+、")
 MAIN_TASKS = re.compile(rf"^[{NUMERALS}]+、\s*主要任务")
 SECTION = re.compile(rf"^\(([{NUMERALS}]+)\)\s*(.+)$")
 KEY_TASK = re.compile(r"^(\d{1,3})\s*[.、]\s*(.+)$")
+# What the columns take, and their names.
+POLICY_LIMITS = {
+    f.name: (f.verbose_name, f.max_length)
+    for f in map(
+        Policy._meta.get_field,
+        ("number", "title", "issuer", "index_number", "validity"),
+    )
+}
+SECTION_TITLE_LIMIT = Section._meta.get_field("title").max_length
+KEY_TASK_LIMITS = {
+    name: KeyTask._meta.get_field(name).max_length
+    for name in ("title", "responsibility_note")
+}
 NOTE = re.compile(
     r"[〔(\[]\s*牵头单位\s*:(?P<lead>.*?)"
     r"(?:;\s*配合单位\s*:(?P<coop>.*?))?\s*[〕)\]]\s*$"
@@ -60,10 +74,20 @@ def decode(data: bytes, file_name: str) -> str:
         raise ImportFailed(f"文件“{file_name}”是空文件。")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFailed(f"文件“{file_name}”不是 UTF-8 或 GB18030 编码的文本。")
+        break
+    else:
+        raise ImportFailed(f"文件“{file_name}”不是 UTF-8 或 GB18030 编码的文本。")
+    # PostgreSQL refuses the character in text; a UTF-16 file is full of it.
+    if "\x00" in text:
+        line = next(n for n, t in enumerate(text.splitlines(), 1) if "\x00" in t)
+        raise ImportFailed(
+            f"文件“{file_name}”第{line}行含有空字符(NUL,\\x00),无法保存。"
+            "请删除该字符;若文件是 UTF-16 编码,请另存为 UTF-8 后再导入。"
+        )
+    return text
 
 
 def read_policy_text(text: str, file_name: str) -> PolicyText:
@@ -122,9 +146,35 @@ def read_policy_text(text: str, file_name: str) -> PolicyText:
             policy.notes.append(
                 f"第{task.line}行:重点任务{task.number}未注明牵头单位。"
             )
+    errors.extend(_too_long(policy, file_name))
     if errors:
         raise ImportFailed(errors)
     return policy
+
+
+def _too_long(policy: PolicyText, file_name: str) -> list[str]:
+    """Values longer than their columns take: PostgreSQL would refuse them
+    mid-import, SQLite keep them whole."""
+    values = [
+        (f"文件“{file_name}”的{label}", value, limit)
+        for name, (label, limit) in POLICY_LIMITS.items()
+        if (value := getattr(policy, name))
+    ]
+    values += [
+        (f"主要任务({number})的标题", title, SECTION_TITLE_LIMIT)
+        for number, title in policy.sections.items()
+    ]
+    for task in policy.key_tasks:
+        where = f"第{task.line}行(重点任务{task.number})"
+        values += [
+            (f"{where}的名称", task.title, KEY_TASK_LIMITS["title"]),
+            (f"{where}的责任分工", task.note, KEY_TASK_LIMITS["responsibility_note"]),
+        ]
+    return [
+        f"{where}有 {len(value)} 个字,超过上限 {limit} 个字。"
+        for where, value, limit in values
+        if len(value) > limit
+    ]
 
 
 def chinese_numeral(text: str) -> int:

@@ -55,3 +55,25 @@ def name_key(value: str) -> str:
 
 def to_half_width(value: str) -> str:
     return value.translate(_TO_HALF)
+
+
+_FULL_WIDTH_DIGITS = str.maketrans(
+    "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19", "0123456789"
+)
+
+
+def whole_number(value: object) -> int | None:
+    """The whole number a cell holds or a person typed, in ASCII or
+    full-width digits ("12", "\uff11\uff12", 12, 12.0); else None, as for
+    "12.5", "-3" or "". str.isdigit() alone also passes "²" and "①",
+    which int() refuses, and int() refuses more than 4,300 digits."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, int):
+        return value
+    text = clean_text(value).translate(_FULL_WIDTH_DIGITS)
+    if not (text.isascii() and text.isdigit()) or len(text) > 4000:
+        return None
+    return int(text)

@@ -106,6 +106,11 @@ def test_only_the_reviewer_or_administrator_confirms(policy, users, role):
         (-1, None, "不能为负数"),
         ("abc", None, "不是数字"),
         (10, datetime.date(2099, 1, 1), "不能晚于今天"),
+        # Beyond the column (14 digits, 2 after the point), which the
+        # database refuses with a 500.
+        ("1e20", None, "超出可记录的范围:整数部分最多 12 位"),
+        ("9" * 100_000, None, "超出可记录的范围"),
+        ("999999999999.995", None, "超出可记录的范围"),
     ],
 )
 def test_bad_readings_are_refused(copper, users, value, as_of, message):
@@ -231,3 +236,33 @@ def test_cooperating_report_asks_for_no_target_values(client, copper, period, us
     client.force_login(rsj)
     page = client.get(reverse("tasks:report-edit", args=[report.pk]))
     assert f"target_{copper.pk}" not in page.context["form"].fields
+
+
+@pytest.mark.django_db
+def test_the_largest_value_the_column_holds_is_recorded(copper, users):
+    reading = reading_record(
+        target=copper,
+        value="999,999,999,999.99",
+        as_of=timezone.localdate(),
+        source=ReadingSource.REVIEWER,
+        actor=users["reviewer"],
+    )
+
+    reading.refresh_from_db()
+    assert reading.value == Decimal("999999999999.99")
+
+
+@pytest.mark.django_db
+def test_a_value_too_large_typed_by_the_reviewer_is_refused_on_the_form(
+    client, copper, users
+):
+    client.force_login(users["reviewer"])
+
+    response = client.post(
+        reverse("targets:reading-add", args=[copper.pk]),
+        {"value": "1e20", "as_of": timezone.localdate().isoformat(), "note": ""},
+    )
+
+    assert response.status_code == 400
+    assert "超出可记录的范围" in response.content.decode()
+    assert not Reading.objects.exists()

@@ -90,3 +90,43 @@ def test_a_sheet_without_the_columns_is_refused(target, tmp_path):
     workbook.save(path)
     with pytest.raises(CommandError, match="没有找到表头"):
         call_command("import_readings", str(path))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("bad_row", "message"),
+    [
+        (["²", "", 1, "2024-01-01"], "第4行“目标编号”列(A列):“²”不是目标编号。"),
+        (
+            ["99999999999999999999", "", 1, "2024-01-01"],
+            "第4行“目标编号”列(A列):“99999999999999999999”不是目标编号。",
+        ),
+        (
+            ["__pk__", "", "1e20", "2024-01-01"],
+            "第4行“数值”列(C列):“1e20”超出可记录的范围:整数部分最多 12 位。",
+        ),
+        (
+            ["__pk__", "", "9" * 30_000, "2024-01-01"],
+            "第4行“数值”列(C列):“"
+            + "9" * 20
+            + "…”超出可记录的范围:整数部分最多 12 位。",
+        ),
+        (["__pk__", "", 1e20, "2024-01-01"], "第4行“数值”列(C列):“1e+20”超出"),
+        (["__pk__", "", None, "2024-01-01"], "第4行“数值”列(C列):数值为空。"),
+    ],
+    ids=["superscript id", "huge id", "1e20", "30000 digits", "1e20 number", "empty"],
+)
+def test_a_cell_the_database_would_refuse_is_named_and_nothing_is_written(
+    target, tmp_path, bad_row, message
+):
+    bad_row = [target.pk if v == "__pk__" else v for v in bad_row]
+    path = sheet(tmp_path, [[target.pk, "", 100, "2024-03-31"], bad_row])
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_readings", path)
+
+    head, *errors = str(error.value).splitlines()
+    assert head == "导入失败,未写入任何读数:"
+    assert len(errors) == 1
+    assert errors[0].startswith(message)
+    assert not Reading.objects.exists()

@@ -1233,3 +1233,109 @@ def test_command_reports_a_missing_file(departments, tmp_path):
 
     assert str(failure.value).startswith(f"无法读取文件“{tmp_path / 'missing.xlsx'}”:")
     assert counts() == NOTHING
+
+
+# -- input the database would refuse, by every way in ------------------------
+
+BAD_CELLS = {
+    "long key task": (
+        {(4, "B"): "培育电子信息产业链技能人才" + "很" * 200},
+        f"工作表“{SHEET}”第7行“重点任务”列(B列):"
+        "重点任务有 213 个字,超过上限 200 个字,请精简后再导入。",
+    ),
+    "superscript number": (
+        {(5, "A"): "²"},
+        f"工作表“{SHEET}”第8行“序号”列(A列):序号“²”不是正整数。",
+    ),
+    "number too large": (
+        {(5, "A"): 99999},
+        f"工作表“{SHEET}”第8行“序号”列(A列):序号“99999”超过上限 32767。",
+    ),
+    "long departments": (
+        {(5, "D"): "、".join(["市人社局"] * 120)},
+        f"工作表“{SHEET}”第8行“责任部门”列(D列):"
+        "责任部门有 599 个字,超过上限 500 个字,请精简后再导入。",
+    ),
+}
+
+
+def import_by_command(data: bytes, tmp_path) -> list[str]:
+    path = tmp_path / "附件.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(CommandError) as failure:
+        run_import_annex(str(path), "--policy", POLICY_NUMBER)
+    head, *errors = str(failure.value).splitlines()
+    assert head == "导入失败,未写入任何数据:"
+    return errors
+
+
+def import_in_the_admin(client, data: bytes, name: str = "附件.xlsx") -> list[str]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    policy, _ = Policy.objects.get_or_create(number=POLICY_NUMBER)
+    response = client.post(
+        reverse("admin:tasks_task_import"),
+        {
+            "import_file": SimpleUploadedFile(name, data),
+            "format": "0",
+            "policy": policy.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "confirm_form" not in response.context
+    return response.context["form"].errors["import_file"]
+
+
+@pytest.mark.parametrize("case", list(BAD_CELLS))
+def test_a_cell_the_database_would_refuse_is_named_and_nothing_is_written(
+    departments, case
+):
+    changes, message = BAD_CELLS[case]
+
+    assert import_failure(edited(changes)) == [message]
+    assert counts() == NOTHING
+
+
+@pytest.mark.parametrize("case", list(BAD_CELLS))
+def test_the_command_names_the_cell_and_writes_nothing(departments, tmp_path, case):
+    changes, message = BAD_CELLS[case]
+
+    assert import_by_command(edited(changes), tmp_path) == [message]
+    assert counts() == NOTHING
+
+
+@pytest.mark.parametrize("case", list(BAD_CELLS))
+def test_the_admin_import_names_the_cell_and_writes_nothing(
+    client, users, departments, case
+):
+    changes, message = BAD_CELLS[case]
+    client.force_login(users["sysadmin"])
+
+    assert import_in_the_admin(client, edited(changes)) == [message]
+    assert Task.objects.count() == 0
+    assert ImportRecord.objects.count() == 0
+
+
+def test_a_number_in_full_width_digits_is_read(departments):
+    report = import_annex_file(edited({(5, "A"): "\uff15"}))
+
+    assert outcome(report) == (40, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"not a workbook", "不是 Excel 工作簿(.xlsx)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "是旧版 Excel(.xls)格式"),
+    ],
+)
+def test_the_admin_names_an_unreadable_upload_by_its_file_name(
+    client, users, departments, data, problem
+):
+    client.force_login(users["sysadmin"])
+
+    errors = import_in_the_admin(client, data, name="三月附件.xlsx")
+
+    assert len(errors) == 1
+    assert errors[0].startswith(f"文件“三月附件.xlsx”{problem}")

@@ -159,9 +159,7 @@ def test_upload_through_the_page_reports_a_refusal(client, report, users):
         "javascript:alert(1)",
     ],
 )
-def test_upload_does_not_follow_next_to_another_site(
-    client, report, users, next_url
-):
+def test_upload_does_not_follow_next_to_another_site(client, report, users, next_url):
     client.force_login(users["reporter"])
 
     response = client.post(

@@ -611,3 +611,51 @@ def test_command_reports_an_empty_file(departments, tmp_path):
 
     assert str(failure.value) == "导入失败,未写入任何数据:\n文件“empty.txt”是空文件。"
     assert counts() == NOTHING
+
+
+# -- input the database would refuse -----------------------------------------
+
+
+def test_a_nul_byte_is_refused_naming_its_line_and_nothing_is_written(
+    departments, tmp_path
+):
+    """PostgreSQL refuses NUL in text; the import says where it is."""
+    line = line_of("3.培育智能光电产业链技能人才")
+    path = tmp_path / "正文.txt"
+    path.write_bytes(
+        changed("3.培育智能光电产业链技能人才", "3.培育智能\x00光电产业链技能人才")
+    )
+
+    with pytest.raises(CommandError) as failure:
+        run_import_policy(str(path))
+
+    assert str(failure.value) == (
+        "导入失败,未写入任何数据:\n"
+        f"文件“正文.txt”第{line}行含有空字符(NUL,\\x00),无法保存。"
+        "请删除该字符;若文件是 UTF-16 编码,请另存为 UTF-8 后再导入。"
+    )
+    assert counts() == NOTHING
+
+
+def test_a_key_task_name_longer_than_its_column_is_refused(departments):
+    line = line_of("3.培育智能光电产业链技能人才")
+    long_title = "培育智能光电产业链技能人才" + "很" * 200
+
+    errors = import_failure(changed("3.培育智能光电产业链技能人才", f"3.{long_title}"))
+
+    assert errors == [
+        f"第{line}行(重点任务3)的名称有 {len(long_title)} 个字,超过上限 200 个字。"
+    ]
+    assert counts() == NOTHING
+
+
+def test_a_title_longer_than_its_column_is_refused(departments):
+    title = next(line for line in TEXT.splitlines() if line.startswith("关于"))
+    long_title = title.removesuffix("意见") + "很" * 200 + "意见"
+
+    errors = import_failure(changed(title, long_title, count=TEXT.count(title)))
+
+    assert errors == [
+        f"文件“policy.txt”的标题有 {len(long_title)} 个字,超过上限 200 个字。"
+    ]
+    assert counts() == NOTHING
