@@ -3,13 +3,15 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 
+from tasks.http import SafeQueryAdminMixin
+
 from . import services
 from .forms import AccountChangeForm, AccountCreationForm
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SafeQueryAdminMixin, BaseUserAdmin):
     """The security administrator's tool. Nobody sets groups, permissions,
     staff or superuser status here: a role, given through the service,
     decides them, so the account forms offer no way to raise privileges.

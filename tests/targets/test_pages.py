@@ -4,6 +4,7 @@ public page, what they must not), and that their query counts stay flat."""
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -466,7 +467,12 @@ def test_public_page_shows_accepted_targets_and_nothing_internal(
     assert 'href="/tasks/' not in page
     assert 'href="/admin/' not in page
     assert 'href="/targets/' not in page
-    assert "mainnav" not in page
+    # The header offers a visitor the public page and the sign-in, no more.
+    links = set(re.findall(r'href="([^"#]*)"', page)) - {"/"}
+    assert {link for link in links if not link.startswith("/static/")} == {
+        reverse("public"),
+        reverse("login"),
+    }
     assert "style=" not in page
 
 
