@@ -50,6 +50,7 @@ DATE_SENSITIVE = {
     "tests/tasks/test_reminders.py",
     "tests/tasks/test_report_pages.py",
     "tests/tasks/test_report_workflow.py",
+    "tests/tasks/test_urging.py",
 }
 
 
