@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -101,3 +102,18 @@ class UserAdmin(SafeQueryAdminMixin, BaseUserAdmin):
                     user=self.get_object(request, unquote(id)), actor=request.user
                 )
         return response
+
+
+def _with_safe_queries(model) -> None:
+    """django-axes registers its own admin pages; they get the same guard
+    against filters the database cannot read."""
+    original = type(admin.site._registry[model])
+    admin.site.unregister(model)
+    admin.site.register(
+        model, type(original.__name__, (SafeQueryAdminMixin, original), {})
+    )
+
+
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        _with_safe_queries(_model)

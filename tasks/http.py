@@ -68,6 +68,29 @@ def _oversized_number(params: QueryDict) -> bool:
     return False
 
 
+def _unreadable_value(model: type[Model], params: QueryDict) -> bool:
+    """Whether a filter on one of the model's own fields holds a value the
+    field refuses, such as ?ip_address=abc, which PostgreSQL's inet column
+    rejects with an error when the query runs."""
+    for name, values in params.lists():
+        try:
+            field = model._meta.get_field(name.removesuffix("__exact"))
+        except FieldDoesNotExist:
+            continue
+        if field.is_relation or not field.concrete:
+            continue
+        try:
+            for value in values:
+                field.run_validators(field.to_python(value))
+        except ValidationError:
+            return True
+    return False
+
+
+def _unreadable(model: type[Model], params: QueryDict) -> bool:
+    return _oversized_number(params) or _unreadable_value(model, params)
+
+
 def _names_objects(model: type[Model], name: str, value) -> bool:
     """Whether ``value``, given for the field ``name``, can be the number
     of a related object: the autocomplete widget looks it up to draw it."""
@@ -101,13 +124,13 @@ class SafeQueryAdminMixin:
         }
 
     def get_changelist_instance(self, request):
-        if _oversized_number(request.GET):
+        if _unreadable(self.model, request.GET):
             raise IncorrectLookupParameters
         return super().get_changelist_instance(request)
 
     def get_export_queryset(self, request):
         try:
-            if _oversized_number(request.GET):
+            if _unreadable(self.model, request.GET):
                 raise IncorrectLookupParameters
             return super().get_export_queryset(request)
         except IncorrectLookupParameters as exc:
