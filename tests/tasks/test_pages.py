@@ -147,6 +147,25 @@ def test_department_filter_includes_tasks_of_its_groups(client, policy, users):
 
 
 @pytest.mark.django_db
+def test_task_list_pages_keep_the_filter(client, policy, users, monkeypatch):
+    from tasks.views.policy import TaskListView
+
+    monkeypatch.setattr(TaskListView, "paginate_by", 4)
+    client.force_login(users["reporter"])
+    params = {"role": Role.LEAD, "q": "培训"}
+
+    first = client.get(reverse("tasks:task-list"), params).content.decode()
+    second = client.get(reverse("tasks:task-list"), {**params, "page": 2})
+
+    assert "第 1 / " in first
+    assert 'href="?role=lead&amp;q=%E5%9F%B9%E8%AE%AD&amp;page=2">下一页' in first
+    assert "上一页" not in first
+    assert 'href="?role=lead&amp;q=%E5%9F%B9%E8%AE%AD&amp;page=1">上一页' in (
+        second.content.decode()
+    )
+
+
+@pytest.mark.django_db
 def test_htmx_request_gets_only_the_table(client, policy, users):
     client.force_login(users["reporter"])
     response = client.get(
