@@ -101,7 +101,7 @@ def audit_lock() -> None:
     before locking anything: taken only at the record, after the rows, the
     lock makes two such transactions wait for each other (a deadlock).
     """
-    _lock_chain()
+    _take_chain_lock()
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
@@ -243,12 +243,17 @@ def _write_archive(raw, events) -> tuple[int, dict, dict]:
     return rows, first, last
 
 
-def _lock_chain() -> str:
-    """Take the chain for this transaction and return its last hash."""
+def _take_chain_lock() -> None:
+    # SQLite lets one writer at a time in already. Taken again in the same
+    # transaction, the lock is granted at once.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-    # SQLite lets one writer at a time in already.
+
+
+def _lock_chain() -> str:
+    """Take the chain for this transaction and return its last hash."""
+    _take_chain_lock()
     latest = AuditEvent.objects.order_by("-id").values_list("hash", flat=True)
     return latest.first() or ""
 

@@ -15,6 +15,9 @@ from tasks.permissions import is_reviewer
 
 from .models import Reading, ReviewStatus, Target
 
+# The state in which a report's readings count (``counted_readings``).
+COUNTED_REPORT_STATE = ReportState.APPROVED
+
 
 def counted_readings() -> QuerySet[Reading]:
     """The readings every page, export and forecast counts: those entered
@@ -24,7 +27,7 @@ def counted_readings() -> QuerySet[Reading]:
     again; the reading itself is kept, so approving needs no second write.
     """
     return Reading.objects.filter(
-        Q(report__isnull=True) | Q(report__state=ReportState.APPROVED)
+        Q(report__isnull=True) | Q(report__state=COUNTED_REPORT_STATE)
     )
 
 

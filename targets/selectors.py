@@ -124,9 +124,7 @@ class ReportValue:
 def report_values(report) -> list[ReportValue]:
     """The target values a report gives, for its page: the reviewer sees
     what approving it would count; one query."""
-    from tasks.models import ReportState
-
-    counted = report.state == ReportState.APPROVED
+    counted = report.state == permissions.COUNTED_REPORT_STATE
     readings = (
         Reading.objects.filter(report=report)
         .select_related("target")
