@@ -14,8 +14,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from policytext.text import clean_text, to_half_width
 from tasks.importers.policy_text import CHAPTER, KEY_TASK, MAIN_TASKS
-from tasks.importers.text import clean_text, to_half_width
 
 from .parsing import ParsedTarget, parse_targets
 

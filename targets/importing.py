@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
+from policytext.text import clean_text, name_key, whole_number
 from tasks.http import MAX_ID
 from tasks.importers.annex import open_workbook
 from tasks.importers.errors import ImportFailed
-from tasks.importers.text import clean_text, name_key, whole_number
 
 from .services import TargetError, parse_value
 

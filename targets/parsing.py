@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tasks.importers.text import clean_text, to_half_width
+from policytext.text import clean_text, to_half_width
 
 from .models import Comparator, TargetKind
 

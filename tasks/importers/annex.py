@@ -14,6 +14,8 @@ import openpyxl
 from django.conf import settings
 from openpyxl.utils import get_column_letter
 
+from policytext.text import clean_text, name_key, to_half_width, whole_number
+
 from ..files import (
     OLE2_SIGNATURE,
     FileRejected,
@@ -23,7 +25,6 @@ from ..files import (
 )
 from ..models import KeyTask, Task
 from .errors import ImportFailed
-from .text import clean_text, name_key, to_half_width, whole_number
 
 COLUMNS = {
     "number": ("序号", "编号"),

@@ -3,9 +3,8 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from policytext.text import name_key
 from tasks.models import Department, DepartmentAlias
-
-from .text import name_key
 
 SEPARATORS = frozenset("、,;/\n")
 

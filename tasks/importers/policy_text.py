@@ -5,9 +5,10 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from policytext.text import clean_text, to_half_width
+
 from ..models import KeyTask, Policy, Section
 from .errors import ImportFailed
-from .text import clean_text, to_half_width
 
 NUMERALS = "一二三四五六七八九十"
 HEADER_FIELDS = {

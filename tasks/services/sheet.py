@@ -19,11 +19,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from audit.services import audit_lock, audit_record
+from policytext.text import clean_text, name_key
 
 from .. import permissions
 from ..importers.annex import open_workbook
 from ..importers.errors import ImportFailed
-from ..importers.text import clean_text, name_key
 from ..models import (
     REPORT_TEXT_FIELDS,
     Department,

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import pytest
 
+from policytext.text import name_key
 from targets.extraction import (
     extract_candidates,
     fingerprint,
@@ -22,7 +23,6 @@ from targets.extraction import (
 )
 from targets.parsing import parse_targets
 from tasks.importers.annex import read_annex
-from tasks.importers.text import name_key
 from tests.conftest import ANNEX_PATH, POLICY_PATH
 
 GOALS = "正文\u00b7发展目标"

@@ -2,8 +2,8 @@
 
 import pytest
 
+from policytext.text import clean_text, name_key, to_half_width
 from tasks.importers.departments import DepartmentDirectory
-from tasks.importers.text import clean_text, name_key, to_half_width
 from tasks.models import Department, DepartmentAlias, DepartmentKind
 
 GROUP = "各区(市)人民政府、管委会"
