@@ -4,7 +4,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 
-from tasks.http import SafeQueryAdminMixin
+from common.http import SafeQueryAdminMixin
 
 from . import services
 from .forms import AccountChangeForm, AccountCreationForm

@@ -36,7 +36,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     RoleName.LEADER: _perms(["view"], POLICY_MODELS),
     RoleName.REVIEWER: _perms(["view"], POLICY_MODELS) + ["tasks.view_importrecord"],
     RoleName.SYSADMIN: _perms(["view", "add", "change", "delete"], POLICY_MODELS)
-    + _perms(["view", "add", "change"], ["reportingperiod"])
+    + _perms(["view", "add", "change"], ["reportingperiod"], app="dispatch")
     + _perms(["view", "change"], ["target", "planpoint"], app="targets")
     + _perms(["view", "delete"], ["reading"], app="targets")
     + ["tasks.view_importrecord"],

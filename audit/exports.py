@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 from openpyxl import Workbook
 
-from tasks.services.sheet import XLSX_CONTENT_TYPE, escape_formula, normalise_text
+from common.spreadsheets import XLSX_CONTENT_TYPE, escape_formula, normalise_text
 
 from . import labels
 from .models import AuditEvent

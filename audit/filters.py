@@ -6,10 +6,17 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import AuditAction, AuditEvent
+from .models import AuditAction, AuditEvent, former_object_types
 
 # The apps whose objects the trail names.
-PROJECT_APPS = ("accounts", "audit", "incentives", "targets", "tasks")
+PROJECT_APPS = (
+    "accounts",
+    "audit",
+    "dispatch",
+    "incentives",
+    "targets",
+    "tasks",
+)
 
 
 def object_type_choices() -> list[tuple[str, str]]:
@@ -37,7 +44,10 @@ class AuditEventFilter(django_filters.FilterSet):
         label="操作", choices=AuditAction.choices, empty_label="全部"
     )
     object_type = django_filters.ChoiceFilter(
-        label="对象类型", choices=object_type_choices, empty_label="全部"
+        label="对象类型",
+        choices=object_type_choices,
+        empty_label="全部",
+        method="by_object_type",
     )
     object_id = django_filters.CharFilter(label="对象编号")
     date_from = django_filters.DateFilter(
@@ -62,6 +72,10 @@ class AuditEventFilter(django_filters.FilterSet):
             "date_from",
             "date_to",
         ]
+
+    def by_object_type(self, queryset, name, value):
+        """The model's rows, those recorded before it moved app included."""
+        return queryset.filter(object_type__in=former_object_types(value))
 
     def by_user(self, queryset, name, value):
         # A failed sign-in has no actor; the name tried is in ``after``.

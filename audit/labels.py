@@ -13,13 +13,12 @@ import datetime
 import json
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
 from accounts.roles import RoleName
 
-from .models import AuditAction
+from .models import AuditAction, object_model
 
 NONE = "(无)"
 
@@ -80,9 +79,8 @@ def action_label(code: str) -> str:
 
 
 def _field(object_type: str, key: str):
-    try:
-        model = apps.get_model(object_type)
-    except (LookupError, ValueError):
+    model = object_model(object_type)
+    if model is None:
         return None
     try:
         return model._meta.get_field(key)
@@ -133,10 +131,8 @@ def _local_time(value) -> str:
 def _key_order(object_type: str, keys: set[str]) -> list[str]:
     """The model's fields in the order the model declares them, then the
     other keys by name: PostgreSQL's jsonb keeps no order of its own."""
-    try:
-        fields = apps.get_model(object_type)._meta.concrete_fields
-    except (LookupError, ValueError):
-        fields = ()
+    model = object_model(object_type)
+    fields = model._meta.concrete_fields if model is not None else ()
     position = {}
     for index, field in enumerate(fields):
         position.setdefault(field.name, index)

@@ -14,6 +14,7 @@ import datetime
 import json
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -148,9 +149,31 @@ def row_hash(row: dict, *, key: bytes | None = None) -> str:
     return sign(row["prev_hash"] + canonical, key=key)
 
 
-def object_type_label(object_type: str) -> str:
-    """ "tasks.progressreport" → 进展报告, or the label itself if unknown."""
+def current_object_type(object_type: str) -> str:
+    """The label a model has now, for one recorded under the app it moved
+    out of (``AUDIT_FORMER_OBJECT_TYPES``): a row is never rewritten, so
+    "tasks.progressreport" of 2025 still names the reports."""
+    return settings.AUDIT_FORMER_OBJECT_TYPES.get(object_type, object_type)
+
+
+def former_object_types(object_type: str) -> list[str]:
+    """The labels a model's rows may carry: its own and any former one."""
+    return [object_type] + [
+        old
+        for old, new in settings.AUDIT_FORMER_OBJECT_TYPES.items()
+        if new == object_type
+    ]
+
+
+def object_model(object_type: str):
+    """The model a recorded label names, or None."""
     try:
-        return str(apps.get_model(object_type)._meta.verbose_name)
+        return apps.get_model(current_object_type(object_type))
     except (LookupError, ValueError):
-        return object_type
+        return None
+
+
+def object_type_label(object_type: str) -> str:
+    """ "dispatch.progressreport" → 进展报告, or the label itself if unknown."""
+    model = object_model(object_type)
+    return str(model._meta.verbose_name) if model is not None else object_type

@@ -9,7 +9,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from audit.admin import AuditedAdminMixin
-from tasks.http import SafeQueryAdminMixin
+from common.http import SafeQueryAdminMixin
 from tasks.models import Policy
 
 from . import services

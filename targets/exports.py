@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from tasks.services.sheet import XLSX_CONTENT_TYPE, escape_formula, normalise_text
+from common.spreadsheets import XLSX_CONTENT_TYPE, escape_formula, normalise_text
 
 from .progress import Progress
 from .selectors import Group

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
+from common.http import MAX_ID
 from policytext.text import clean_text, name_key, whole_number
-from tasks.http import MAX_ID
 from tasks.importers.annex import open_workbook
 from tasks.importers.errors import ImportFailed
 

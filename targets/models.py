@@ -148,8 +148,10 @@ class Reading(models.Model):
     value = models.DecimalField("数值", max_digits=14, decimal_places=2)
     as_of = models.DateField("截至日期")
     source = models.CharField("来源", max_length=16, choices=ReadingSource.choices)
+    # The report a department gave the value in. A string reference, not an
+    # import: targets sit below the monthly loop, which imports them.
     report = models.ForeignKey(
-        "tasks.ProgressReport",
+        "dispatch.ProgressReport",
         verbose_name="来源报告",
         on_delete=models.PROTECT,
         null=True,

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record, snapshot
-from tasks.models import KeyTask, ProgressReport, Role, Task
+from tasks.models import KeyTask, Role, Task
 
 from . import permissions
 from .models import Reading, ReadingSource, ReviewStatus, Target, TargetKind
@@ -157,7 +157,7 @@ def reading_record(
     as_of: datetime.date,
     source: str,
     actor=None,
-    report: ProgressReport | None = None,
+    report=None,
     note: str = "",
 ) -> Reading:
     """Record a target's value as of a date. A report gives at most one
@@ -243,31 +243,6 @@ def policy_targets_extract(*, policy, dry_run: bool = False) -> ExtractReport:
         raise TargetError(f"{policy}尚未导入正文或附件,没有可提取的内容。")
     candidates = extract_candidates(annex_rows=rows, text=policy.text)
     return targets_extract(policy=policy, candidates=candidates, dry_run=dry_run)
-
-
-@transaction.atomic
-def report_save_with_readings(
-    *, report: ProgressReport, data: dict, expected_version: int, actor, readings
-) -> ProgressReport:
-    """Save a lead report and the current values of its task's targets
-    that it gives, as one write: the values stand as of the period's end."""
-    from tasks.services import report_save
-
-    report = report_save(
-        report=report, data=data, expected_version=expected_version, actor=actor
-    )
-    for target, value in readings:
-        if value in (None, ""):
-            continue
-        reading_record(
-            target=target,
-            value=value,
-            as_of=period_as_of(report.period),
-            source=ReadingSource.REPORT,
-            actor=actor,
-            report=report,
-        )
-    return report
 
 
 @transaction.atomic

@@ -12,11 +12,12 @@ from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Error, Result, RowResult
 
+from common.spreadsheets import escape_formula
+from tasks.models import Task
+from tasks.services import Action, annex_import, file_digest
+
 from .importers.annex import AnnexRow, AnnexSheet, read_annex
 from .importers.errors import ImportFailed
-from .models import Task
-from .services import Action, annex_import, file_digest
-from .services.sheet import escape_formula
 
 HEADERS = ["行号", "序号", "重点任务", "工作要求", "责任部门"]
 IMPORT_TYPES = {

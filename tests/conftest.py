@@ -205,7 +205,7 @@ def period(policy):
 
     from django.utils import timezone
 
-    from tasks.services import period_open
+    from dispatch.services import period_open
 
     today = timezone.localdate()
     return period_open(
@@ -217,7 +217,7 @@ def period(policy):
 
 def fill(report, user, **values):
     """Write a report's required text as its department would."""
-    from tasks.services import report_save
+    from dispatch.services import report_save
 
     data = {"progress": "本月完成培训 300 人次。", "proposed_status": "on_track"}
     data.update(values)

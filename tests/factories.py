@@ -6,18 +6,18 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import RoleName
 from accounts.services import user_create
+from dispatch.models import ProgressReport
+from dispatch.services import period_open, report_transition, urge_create
 from tasks.models import (
     Department,
     DepartmentKind,
     KeyTask,
     Policy,
-    ProgressReport,
     Responsibility,
     Role,
     Section,
     Task,
 )
-from tasks.services import period_open, report_transition, urge_create
 from tests.conftest import fill
 
 

@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from tasks.http import BadQuery, query_id
-from tasks.models import ReportingPeriod
+from common.http import BadQuery, query_id
+from dispatch.models import ReportingPeriod
 from tests.test_permission_matrix import MATRIX, ROLES, everyone, objects  # noqa: F401
 
 JUNK = ["abc", "-1", "99999999999999999999", "1e5", "", "²", "１"]
@@ -77,7 +77,7 @@ def test_my_tasks_with_a_junk_period_is_refused_or_shows_the_current_one(
 ):
     client.force_login(users["reporter"])
 
-    response = client.get(reverse("tasks:my-tasks"), {"period": value})
+    response = client.get(reverse("dispatch:my-tasks"), {"period": value})
 
     if value == "":
         assert response.status_code == 200
@@ -91,7 +91,7 @@ def test_my_tasks_with_a_junk_period_is_refused_or_shows_the_current_one(
 def test_my_tasks_with_an_unknown_period_is_a_404(client, users, period):
     client.force_login(users["reporter"])
 
-    response = client.get(reverse("tasks:my-tasks"), {"period": period.pk + 1000})
+    response = client.get(reverse("dispatch:my-tasks"), {"period": period.pk + 1000})
 
     assert response.status_code == 404
 
@@ -217,5 +217,5 @@ def test_view_on_site_for_a_period_opens_its_dashboard(admin_client, period):
 
     assert response.status_code == 302
     assert response["Location"].endswith(
-        reverse("tasks:dashboard") + f"?period={period.pk}"
+        reverse("dispatch:dashboard") + f"?period={period.pk}"
     )

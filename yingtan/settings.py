@@ -86,7 +86,9 @@ INSTALLED_APPS = [
     "audit",
     "tasks",
     "targets",
+    "dispatch",
     "incentives",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -122,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tasks.context_processors.navigation",
+                "portal.context_processors.navigation",
             ],
         },
     },
@@ -253,6 +255,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 # Audit records take the client's address from X-Forwarded-For only behind
 # a proxy that sets the header itself (nginx: proxy_set_header
 # X-Forwarded-For $remote_addr); a portal reached directly must not trust it.
+# Models that moved app keep their rows' old labels in the trail (a row is
+# never rewritten); the trail reads them under the new one.
+AUDIT_FORMER_OBJECT_TYPES = {
+    f"tasks.{model}": f"dispatch.{model}"
+    for model in (
+        "reportingperiod",
+        "progressreport",
+        "reporttransition",
+        "evidence",
+        "urge",
+        "reminder",
+    )
+}
 AUDIT_TRUST_X_FORWARDED_FOR = env_bool("AUDIT_TRUST_X_FORWARDED_FOR", False)
 # Each committed audit record's id and hash are appended here, out of the
 # database users' reach, so that rows cut from the end are still known.

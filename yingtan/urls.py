@@ -4,8 +4,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import views as accounts_views
+from dispatch.views import reports
+from portal import legacy_urls
 from targets import views as targets_views
-from tasks.views import reports
 
 admin.site.site_header = "技能鹰潭行动 管理后台"
 admin.site.site_title = "技能鹰潭行动"
@@ -22,6 +23,10 @@ urlpatterns = [
     ),
     path("accounts/", include("accounts.urls")),
     path("tasks/", include("tasks.urls")),
+    path("dispatch/", include("dispatch.urls")),
+    # The monthly loop's pages lived under /tasks/ until it became an app
+    # of its own; bookmarks of the old addresses redirect permanently.
+    path("tasks/", include("portal.legacy_urls")),
     path("targets/", include("targets.urls")),
     path("audit/", include("audit.urls")),
     path("public/", targets_views.public, name="public"),
@@ -29,6 +34,10 @@ urlpatterns = [
     path(
         "admin/password_change/",
         RedirectView.as_view(pattern_name="password_change"),
+    ),
+    path(
+        "admin/tasks/",
+        include((legacy_urls.admin_urlpatterns, "legacy-admin")),
     ),
     path("admin/", admin.site.urls),
 ]

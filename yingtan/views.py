@@ -10,7 +10,7 @@ from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
 
-from tasks.http import BadQuery
+from common.http import BadQuery
 
 
 @requires_csrf_token

@@ -14,16 +14,16 @@ import openpyxl
 from django.conf import settings
 from openpyxl.utils import get_column_letter
 
-from policytext.text import clean_text, name_key, to_half_width, whole_number
-
-from ..files import (
+from common.files import (
     OLE2_SIGNATURE,
     FileRejected,
     check_zip_archive,
     megabytes,
     unpack_zip_bounded,
 )
-from ..models import KeyTask, Task
+from policytext.text import clean_text, name_key, to_half_width, whole_number
+from tasks.models import KeyTask, Task
+
 from .errors import ImportFailed
 
 COLUMNS = {

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from policytext.text import clean_text, to_half_width
+from tasks.models import KeyTask, Policy, Section
 
-from ..models import KeyTask, Policy, Section
 from .errors import ImportFailed
 
 NUMERALS = "一二三四五六七八九十"

@@ -56,7 +56,7 @@ def test_first_sign_in_leads_to_the_password_change_page(client, newcomer):
     [
         "/",
         "/tasks/",
-        "/tasks/mine/",
+        "/dispatch/mine/",
         "/targets/",
         "/accounts/locks/",
         "/admin/",
@@ -99,7 +99,7 @@ def test_after_the_change_the_portal_opens_and_the_demand_is_cleared(client, new
     assert timezone.now() - newcomer.password_changed_at < datetime.timedelta(minutes=1)
     assert newcomer.check_password(NEW_PASSWORD)
     # Still signed in, now through to the pages.
-    assert client.get(reverse("tasks:my-tasks")).status_code == 200
+    assert client.get(reverse("dispatch:my-tasks")).status_code == 200
     event = AuditEvent.objects.get(action="account.change", object_repr="newcomer")
     assert event.before["must_change_password"] is True
     assert event.after["must_change_password"] is False
@@ -136,18 +136,18 @@ def test_an_expired_password_must_be_changed(client, users, settings):
         password_changed_at=timezone.now() - datetime.timedelta(days=89)
     )
     client.force_login(reporter)
-    assert client.get(reverse("tasks:my-tasks")).status_code == 200
+    assert client.get(reverse("dispatch:my-tasks")).status_code == 200
 
     User.objects.filter(pk=reporter.pk).update(
         password_changed_at=timezone.now() - datetime.timedelta(days=91)
     )
-    response = client.get(reverse("tasks:my-tasks"))
+    response = client.get(reverse("dispatch:my-tasks"))
     assert response.url == reverse("password_change")
     page = client.get(reverse("password_change"))
     assert "密码已超过有效期" in page.content.decode()
 
     change_password(client)
-    assert client.get(reverse("tasks:my-tasks")).status_code == 200
+    assert client.get(reverse("dispatch:my-tasks")).status_code == 200
 
 
 @pytest.mark.django_db

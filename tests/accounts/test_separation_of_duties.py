@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, RoleName
-from tasks.models import ProgressReport
+from dispatch.models import ProgressReport
 
 ROLES = ["sysadmin", "security", "auditor", "reviewer"]
 
@@ -53,10 +53,10 @@ def urls(staff, report):
         "group-list": reverse("admin:auth_group_changelist"),
         "group-change": reverse("admin:auth_group_change", args=[group_pk]),
         "task-admin": reverse("admin:tasks_task_changelist"),
-        "dashboard": reverse("tasks:dashboard"),
-        "review-queue": reverse("tasks:review-queue"),
-        "my-tasks": reverse("tasks:my-tasks"),
-        "report": reverse("tasks:report-detail", args=[report.pk]),
+        "dashboard": reverse("dispatch:dashboard"),
+        "review-queue": reverse("dispatch:review-queue"),
+        "my-tasks": reverse("dispatch:my-tasks"),
+        "report": reverse("dispatch:report-detail", args=[report.pk]),
         "audit": reverse("audit:event-list"),
         "locks": reverse("accounts:locks"),
     }

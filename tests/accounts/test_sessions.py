@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.middleware import SIGNED_IN_AT
 from tests.accounts.conftest import sign_in
 
-PAGE = "/tasks/mine/"
+PAGE = "/dispatch/mine/"
 
 
 def session_row(client) -> Session:

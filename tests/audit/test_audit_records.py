@@ -14,15 +14,8 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.services import audit_record, json_safe, snapshot
-from targets.models import ReadingSource, Target
-from targets.services import (
-    TargetError,
-    reading_record,
-    target_decide,
-    targets_extract,
-)
-from tasks.models import Evidence, PeriodStatus, ProgressReport, ReportState
-from tasks.services import (
+from dispatch.models import Evidence, PeriodStatus, ProgressReport, ReportState
+from dispatch.services import (
     ReportError,
     evidence_add,
     evidence_remove,
@@ -32,6 +25,13 @@ from tasks.services import (
     report_save,
     report_transition,
     urge_create,
+)
+from targets.models import ReadingSource, Target
+from targets.services import (
+    TargetError,
+    reading_record,
+    target_decide,
+    targets_extract,
 )
 from tests.audit.conftest import events, only_event
 from tests.conftest import fill, import_annex_file, import_policy_text
@@ -69,7 +69,7 @@ def test_report_save_records_the_changed_fields_before_and_after(
     first, second = events("report.save")
     assert_actor(second, users["reporter"])
     assert (second.object_type, second.object_id) == (
-        "tasks.progressreport",
+        "dispatch.progressreport",
         str(report.pk),
     )
     assert second.department == "贵溪市人民政府"
@@ -229,14 +229,17 @@ def test_evidence_download_is_recorded_with_the_address(client, report, users):
         actor=users["reporter"],
     )
     client.force_login(users["reviewer"])
-    url = reverse("tasks:evidence-download", args=[evidence.pk])
+    url = reverse("dispatch:evidence-download", args=[evidence.pk])
     response = client.get(url, REMOTE_ADDR="10.9.8.7")
     assert response.status_code == 200
     b"".join(response.streaming_content)
 
     event = only_event("evidence.download")
     assert_actor(event, users["reviewer"], ip="10.9.8.7")
-    assert (event.object_type, event.object_id) == ("tasks.evidence", str(evidence.pk))
+    assert (event.object_type, event.object_id) == (
+        "dispatch.evidence",
+        str(evidence.pk),
+    )
     assert event.department == "贵溪市人民政府"
 
 
@@ -248,7 +251,7 @@ def test_a_refused_download_is_not_recorded_as_one(client, report, users):
         actor=users["reporter"],
     )
     client.force_login(users["other_department"])
-    url = reverse("tasks:evidence-download", args=[evidence.pk])
+    url = reverse("dispatch:evidence-download", args=[evidence.pk])
     assert client.get(url).status_code == 404
     assert not events("evidence.download")
 
@@ -414,13 +417,13 @@ def test_an_unknown_action_is_refused():
 @pytest.mark.django_db
 def test_sheet_download_and_upload_are_recorded(client, report, users):
     client.force_login(users["reporter"])
-    url = reverse("tasks:sheet-download", args=[report.period.pk])
+    url = reverse("dispatch:sheet-download", args=[report.period.pk])
     response = client.get(url, REMOTE_ADDR="10.9.8.7")
     data = b"".join(response.streaming_content)
     exported = only_event("export.sheet")
     assert_actor(exported, users["reporter"], ip="10.9.8.7")
     assert (exported.object_type, exported.object_id) == (
-        "tasks.reportingperiod",
+        "dispatch.reportingperiod",
         str(report.period.pk),
     )
     assert exported.after["file_name"].endswith(".xlsx")
@@ -442,7 +445,7 @@ def test_sheet_download_and_upload_are_recorded(client, report, users):
     workbook.save(buffer)
     upload = SimpleUploadedFile("填报表.xlsx", buffer.getvalue())
     response = client.post(
-        reverse("tasks:sheet-upload", args=[report.period.pk]),
+        reverse("dispatch:sheet-upload", args=[report.period.pk]),
         {"file": upload},
         REMOTE_ADDR="10.9.8.7",
     )

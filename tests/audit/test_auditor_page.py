@@ -80,7 +80,7 @@ def test_filters_by_user_department_object_action_and_date(client, auditor):
         object_repr="甲",
         actor_username="reporter",
         actor_department="贵溪市人民政府",
-        object_type="tasks.progressreport",
+        object_type="dispatch.progressreport",
         object_id="7",
     )
     add(
@@ -89,7 +89,7 @@ def test_filters_by_user_department_object_action_and_date(client, auditor):
         actor_username="reviewer",
         actor_department="市人社局",
         department="贵溪市人民政府",
-        object_type="tasks.progressreport",
+        object_type="dispatch.progressreport",
         object_id="8",
     )
     add(
@@ -116,7 +116,7 @@ def test_filters_by_user_department_object_action_and_date(client, auditor):
     # The actor's department or the object's.
     assert names(department="贵溪") == ["乙", "甲"]
     assert names(action="report.approve") == ["乙"]
-    assert names(object_type="tasks.progressreport", object_id="8") == ["乙"]
+    assert names(object_type="dispatch.progressreport", object_id="8") == ["乙"]
     day = (today - datetime.timedelta(days=2)).isoformat()
     assert names(date_from=day, date_to=day) == ["丁"]
     assert names(date_from=today.isoformat()) == ["丙", "乙", "甲"]
@@ -131,7 +131,7 @@ def text(response) -> str:
 @pytest.mark.django_db
 def test_the_page_shows_before_and_after_in_words(client, auditor):
     add(
-        object_type="tasks.progressreport",
+        object_type="dispatch.progressreport",
         object_repr="报告",
         before={"state": "submitted"},
         after={"state": "approved"},
@@ -144,7 +144,7 @@ def labelled_events():
     add(action="auth.login", actor_username="reporter", object_repr="签到")
     add(
         action="report.save",
-        object_type="tasks.progressreport",
+        object_type="dispatch.progressreport",
         object_repr="报告",
         before={"proposed_status": "", "completion": None},
         after={"proposed_status": "on_track", "completion": 40},

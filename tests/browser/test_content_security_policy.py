@@ -45,7 +45,7 @@ def test_reviewer_pages_run_their_scripts_without_a_violation(page, demo, violat
     from targets.models import Target
 
     login(page, "reviewer", PASSWORD)
-    page.goto(page.base_url + "/tasks/dashboard/")
+    page.goto(page.base_url + "/dispatch/dashboard/")
     expect(page.locator("canvas").first).to_be_visible()
 
     page.goto(page.base_url + "/tasks/")
@@ -77,7 +77,7 @@ def test_admin_widgets_and_the_export_toggle_run_without_a_violation(
     )
     expect(page.locator(".select2-container").first).to_be_visible()
 
-    page.goto(page.base_url + "/admin/tasks/reportingperiod/add/")
+    page.goto(page.base_url + "/admin/dispatch/reportingperiod/add/")
     expect(page.locator(".datetimeshortcuts").first).to_be_visible()
 
     # The one inline handler the admin's policy allows by its hash.

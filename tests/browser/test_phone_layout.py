@@ -44,9 +44,10 @@ def demo(transactional_db, settings):
 
 def main_pages() -> list[tuple[str | None, str, str]]:
     """(who signs in, page name, path) for every main page."""
+    from dispatch.models import ProgressReport
+    from dispatch.selectors import current_period
     from targets.models import ReviewStatus, Target
-    from tasks.models import Department, ProgressReport
-    from tasks.selectors import current_period
+    from tasks.models import Department
 
     period = current_period()
     guixi = Department.objects.get(name="贵溪市人民政府")
@@ -63,14 +64,14 @@ def main_pages() -> list[tuple[str | None, str, str]]:
     return [
         (None, "登录", "/login/"),
         (None, "公开页", "/public/"),
-        ("reporter", "本期任务", "/tasks/mine/"),
-        ("reporter", "填写报告", f"/tasks/reports/{report.pk}/edit/"),
-        ("reporter", "报告", f"/tasks/reports/{report.pk}/"),
+        ("reporter", "本期任务", "/dispatch/mine/"),
+        ("reporter", "填写报告", f"/dispatch/reports/{report.pk}/edit/"),
+        ("reporter", "报告", f"/dispatch/reports/{report.pk}/"),
         ("reporter", "修改密码", "/accounts/password/"),
-        ("leader", "待签批", "/tasks/signoff/"),
-        ("reviewer", "调度看板", "/tasks/dashboard/"),
-        ("reviewer", "审核队列", "/tasks/review/"),
-        ("reviewer", "填报期", "/tasks/periods/"),
+        ("leader", "待签批", "/dispatch/signoff/"),
+        ("reviewer", "调度看板", "/dispatch/dashboard/"),
+        ("reviewer", "审核队列", "/dispatch/review/"),
+        ("reviewer", "填报期", "/dispatch/periods/"),
         ("reviewer", "目标进展", "/targets/"),
         ("reviewer", "目标", target.get_absolute_url()),
         ("reviewer", "重点任务", "/tasks/"),

@@ -15,7 +15,7 @@ def loaded(transactional_db, users, settings, tmp_path):
 
     from django.utils import timezone
 
-    from tasks.services import period_open
+    from dispatch.services import period_open
     from tests.conftest import import_annex_file, import_policy_text
 
     settings.MEDIA_ROOT = tmp_path
@@ -59,7 +59,7 @@ def test_report_goes_round_the_whole_loop(page, loaded, tmp_path):
 
     # The reviewer returns it with a reason.
     login(page, "reviewer")
-    page.goto(page.base_url + "/tasks/review/")
+    page.goto(page.base_url + "/dispatch/review/")
     page.locator("tr", has_text="贵溪市人民政府").get_by_role(
         "link", name="审核"
     ).click()

@@ -28,8 +28,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
-from tasks.models import Evidence, ProgressReport
-from tasks.services import evidence_add, report_transition
+from dispatch.models import Evidence, ProgressReport
+from dispatch.services import evidence_add, report_transition
 from tests.conftest import fill
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -144,14 +144,14 @@ def test_a_backup_restored_into_an_empty_database_has_every_row_and_file(
     # The rows the control is about, by name, so that none can be missing
     # from both sides unnoticed.
     models = Counter(row["model"] for row in original)
-    assert models["tasks.progressreport"] > 0
-    assert models["tasks.evidence"] == 2
+    assert models["dispatch.progressreport"] > 0
+    assert models["dispatch.evidence"] == 2
     if apps.is_installed("audit"):
         assert models["audit.auditevent"] > 0
     states = {
         row["fields"]["state"]
         for row in original
-        if row["model"] == "tasks.progressreport"
+        if row["model"] == "dispatch.progressreport"
     }
     assert states >= {"draft", "submitted"}
     for evidence in Evidence.objects.all():

@@ -18,7 +18,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from accounts.models import User
-from tasks.management.commands.setup_portal import DEMO_USERS
+from portal.management.commands.setup_portal import DEMO_USERS
 from yingtan.middleware import (
     ADMIN_INLINE_SCRIPTS,
     ADMIN_INLINE_STYLES,
@@ -44,13 +44,13 @@ MAIN_PAGES = {
     "tasks:task-detail",
     "tasks:department-list",
     "tasks:department-detail",
-    "tasks:my-tasks",
-    "tasks:report-detail",
-    "tasks:report-edit",
-    "tasks:dashboard",
-    "tasks:period-list",
-    "tasks:review-queue",
-    "tasks:sheet-upload",
+    "dispatch:my-tasks",
+    "dispatch:report-detail",
+    "dispatch:report-edit",
+    "dispatch:dashboard",
+    "dispatch:period-list",
+    "dispatch:review-queue",
+    "dispatch:sheet-upload",
     "targets:board",
     "targets:target-detail",
 }

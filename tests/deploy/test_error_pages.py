@@ -57,7 +57,7 @@ def test_another_departments_report_is_a_404_that_does_not_say_why(
     settings.DEBUG = False
     client.force_login(users["reporter"])
 
-    response = client.get(reverse("tasks:report-detail", args=[999999]))
+    response = client.get(reverse("dispatch:report-detail", args=[999999]))
 
     html = assert_portal_page(response, 404, "页面不存在")
     assert "matches the given query" not in html
@@ -70,7 +70,7 @@ def test_a_refused_page_gets_the_chinese_403_page_with_the_reason(
     settings.DEBUG = False
     client.force_login(users["reviewer"])
 
-    response = client.get(reverse("tasks:my-tasks"))
+    response = client.get(reverse("dispatch:my-tasks"))
 
     assert_portal_page(response, 403, "无权访问", "本页面只对部门填报员和负责人开放。")
 
@@ -96,8 +96,8 @@ def test_a_server_error_gets_the_chinese_500_page(client, users, settings, monke
     def broken():
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr("tasks.views.reports.selectors.current_period", broken)
-    response = client.get(reverse("tasks:my-tasks"))
+    monkeypatch.setattr("dispatch.views.reports.selectors.current_period", broken)
+    response = client.get(reverse("dispatch:my-tasks"))
 
     html = assert_portal_page(response, 500, "服务器出错")
     assert "database gone" not in html

@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 
 from audit.services import audit_record
-from tasks.models import ProgressReport, Task
+from dispatch.models import ProgressReport
+from tasks.models import Task
 from tests.conftest import fill
 from tests.targets.test_pages import make_target
 
@@ -63,7 +64,7 @@ def test_report_sheet_download_escapes_formulae(client, users, period):
     for report, payload in zip(reports, PAYLOADS, strict=False):
         fill(report, reporter, progress=payload, problems=payload)
     client.force_login(reporter)
-    response = client.get(reverse("tasks:sheet-download", args=[period.pk]))
+    response = client.get(reverse("dispatch:sheet-download", args=[period.pk]))
     assert response.status_code == 200
     assert_escaped(xlsx_cells(content(response)))
 

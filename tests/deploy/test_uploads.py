@@ -10,9 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from dispatch.models import Evidence, ProgressReport
+from dispatch.services import ReportError, evidence_add
 from tasks.importers import annex as annex_module
-from tasks.models import Evidence, Policy, ProgressReport, Task
-from tasks.services import ReportError, evidence_add
+from tasks.models import Policy, Task
 from tests.conftest import ANNEX_PATH, POLICY_NUMBER
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

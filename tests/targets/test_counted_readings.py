@@ -14,11 +14,12 @@ import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 
+from dispatch.models import ProgressReport, ReportState
+from dispatch.services import period_close, report_transition
 from targets.models import Reading, ReadingSource, ReviewStatus, Target
 from targets.permissions import counted_readings
 from targets.services import reading_record
-from tasks.models import Department, ProgressReport, ReportState
-from tasks.services import period_close, report_transition
+from tasks.models import Department
 
 VALUE = "777"
 SHOWN = "777人"
@@ -65,7 +66,7 @@ def lead_report(client, period, users, target):
     )
     client.force_login(users["reporter"])
     response = client.post(
-        reverse("tasks:report-edit", args=[report.pk]),
+        reverse("dispatch:report-edit", args=[report.pk]),
         {
             "version": report.version,
             "progress": "本月培训铜产业技能人才。",
@@ -125,7 +126,7 @@ def test_the_department_keeps_its_typed_value_in_its_own_form(
     client, users, target, lead_report
 ):
     client.force_login(users["leader"])
-    page = client.get(reverse("tasks:report-edit", args=[lead_report.pk]))
+    page = client.get(reverse("dispatch:report-edit", args=[lead_report.pk]))
     assert page.context["form"][f"target_{target.pk}"].value() == Decimal(VALUE)
 
 
@@ -179,7 +180,7 @@ def test_reviewer_sees_the_pending_value_on_the_report_labelled(
 ):
     report_transition(report=lead_report, action="submit", actor=users["reporter"])
     client.force_login(users["reviewer"])
-    url = reverse("tasks:report-detail", args=[lead_report.pk])
+    url = reverse("dispatch:report-detail", args=[lead_report.pk])
     page = client.get(url).content.decode()
     assert f'{SHOWN} <span class="badge">待审核</span>' in page
     report_transition(report=lead_report, action="approve", actor=users["reviewer"])

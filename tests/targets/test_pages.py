@@ -15,11 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from dispatch.models import ProgressReport
+from dispatch.services import report_transition
 from targets.exports import COLUMNS
 from targets.models import Reading, ReadingSource, ReviewStatus, Target
 from targets.services import reading_record
-from tasks.models import Department, ProgressReport, Task
-from tasks.services import report_transition
+from tasks.models import Department, Task
 from tests.conftest import fill
 
 ROLES = ["reporter", "leader", "reviewer", "sysadmin", "other_department"]
@@ -465,6 +466,7 @@ def test_public_page_shows_accepted_targets_and_nothing_internal(
     assert "贵溪市人民政府" not in page
     assert "月度报告" not in page
     assert 'href="/tasks/' not in page
+    assert 'href="/dispatch/' not in page
     assert 'href="/admin/' not in page
     assert 'href="/targets/' not in page
     # The header offers a visitor the public page and the sign-in, no more.

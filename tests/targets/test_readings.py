@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dispatch.models import ProgressReport
 from targets.models import Reading, ReadingSource, ReviewStatus, Target
 from targets.services import (
     TargetError,
@@ -17,7 +18,7 @@ from targets.services import (
     target_decide,
     targets_extract,
 )
-from tasks.models import Policy, ProgressReport, Task
+from tasks.models import Policy, Task
 
 
 def candidate(fingerprint="fp-1", task_number=3, value=230, unit="家", **extra):
@@ -173,7 +174,7 @@ def test_lead_report_gives_the_target_value_in_the_same_save(
         period=period, task__number=3, department__name="贵溪市人民政府"
     )
     client.force_login(users["reporter"])
-    url = reverse("tasks:report-edit", args=[report.pk])
+    url = reverse("dispatch:report-edit", args=[report.pk])
     page = client.get(url)
     field = f"target_{copper.pk}"
     assert field in page.context["form"].fields
@@ -203,7 +204,7 @@ def test_a_bad_target_value_saves_nothing(client, copper, period, users):
     )
     client.force_login(users["reporter"])
     response = client.post(
-        reverse("tasks:report-edit", args=[report.pk]),
+        reverse("dispatch:report-edit", args=[report.pk]),
         {
             "version": report.version,
             "progress": "不应保存的内容",
@@ -234,7 +235,7 @@ def test_cooperating_report_asks_for_no_target_values(client, copper, period, us
         must_change_password=False,
     )
     client.force_login(rsj)
-    page = client.get(reverse("tasks:report-edit", args=[report.pk]))
+    page = client.get(reverse("dispatch:report-edit", args=[report.pk]))
     assert f"target_{copper.pk}" not in page.context["form"].fields
 
 

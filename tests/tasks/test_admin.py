@@ -43,7 +43,7 @@ def test_sysadmin_opens_changelist_with_search_and_filters(
     client, policy, users, model
 ):
     client.force_login(users["sysadmin"])
-    url = reverse(f"admin:tasks_{model._meta.model_name}_changelist")
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     response = client.get(url, {"q": "人社"})
     assert response.status_code == 200
     assert model._meta.verbose_name_plural in response.content.decode()
@@ -168,18 +168,18 @@ def test_admin_import_with_unknown_department_lists_it(client, departments, user
 
 @pytest.mark.django_db
 def test_sysadmin_opens_and_closes_periods_in_the_admin(client, policy, users):
-    from tasks.models import PeriodStatus, ProgressReport, ReportingPeriod
+    from dispatch.models import PeriodStatus, ProgressReport, ReportingPeriod
 
     client.force_login(users["sysadmin"])
     response = client.post(
-        reverse("admin:tasks_reportingperiod_add"),
+        reverse("admin:dispatch_reportingperiod_add"),
         {"year": 2025, "month": 4, "deadline": "2025-04-25"},
     )
     assert response.status_code == 302
     period = ReportingPeriod.objects.get(year=2025, month=4)
     assert ProgressReport.objects.filter(period=period).count() == 270
     client.post(
-        reverse("admin:tasks_reportingperiod_changelist"),
+        reverse("admin:dispatch_reportingperiod_changelist"),
         {"action": "close_periods", "_selected_action": [period.pk]},
     )
     period.refresh_from_db()
@@ -190,14 +190,14 @@ def test_sysadmin_opens_and_closes_periods_in_the_admin(client, policy, users):
 def test_reports_are_read_only_in_the_admin(client, period, users):
     from django.contrib.auth.models import Permission
 
-    from tasks.models import ProgressReport
+    from dispatch.models import ProgressReport
 
     users["sysadmin"].user_permissions.add(
         Permission.objects.get(codename="view_progressreport")
     )
     client.force_login(users["sysadmin"])
     report = ProgressReport.objects.filter(period=period).first()
-    url = reverse("admin:tasks_progressreport_change", args=[report.pk])
+    url = reverse("admin:dispatch_progressreport_change", args=[report.pk])
     response = client.get(url)
     assert response.status_code == 200
     assert 'name="progress"' not in response.content.decode()

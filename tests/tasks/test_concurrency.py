@@ -20,11 +20,11 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-import tasks.services.reminders as reminders_module
-import tasks.services.sheet as sheet_module
+import dispatch.services.reminders as reminders_module
+import dispatch.services.sheet as sheet_module
 from audit.models import AuditEvent
-from tasks import services
-from tasks.models import PeriodStatus, ProgressReport
+from dispatch import services
+from dispatch.models import PeriodStatus, ProgressReport
 from tests.tasks.test_report_sheet import Sheet, fetch, upload
 
 pytestmark = [
@@ -163,7 +163,7 @@ def test_a_sheet_upload_and_a_web_save_of_one_of_its_reports_both_finish(
     form = Side(
         "form",
         lambda: form_client.post(
-            reverse("tasks:report-edit", args=[second.pk]),
+            reverse("dispatch:report-edit", args=[second.pk]),
             {
                 "version": second.version,
                 "progress": "网页:二",

@@ -15,15 +15,16 @@ from django.utils import timezone
 
 from accounts.roles import RoleName
 from accounts.services import user_create
-from tasks.models import Department, ProgressReport, ReportState, Role, Task
-from tasks.selectors.dashboard import board_key
-from tasks.services import period_open, report_transition, urge_create
+from dispatch.models import ProgressReport, ReportState
+from dispatch.selectors.dashboard import board_key
+from dispatch.services import period_open, report_transition, urge_create
+from tasks.models import Department, Role, Task
 from tests.conftest import fill
 from tests.factories import make_dispatch_data
 
 GUIXI = "贵溪市人民政府"
 GAOXIN = "高新区管委会"
-URL = reverse("tasks:dashboard")
+URL = reverse("dispatch:dashboard")
 # The real annex gives 2025's March 270 reports, 21 of them 贵溪市's.
 REPORTS_PER_MONTH = 270
 GUIXI_REPORTS = 21
@@ -122,7 +123,7 @@ def test_without_any_period_the_dashboard_invites_to_open_one(client, users):
     assert response.context.get("period") is None
     text = response.content.decode()
     assert "还没有填报期" in text
-    assert f'href="{reverse("tasks:period-list")}"' in text
+    assert f'href="{reverse("dispatch:period-list")}"' in text
     assert 'id="dashboard-data"' not in text
 
 
@@ -252,7 +253,7 @@ def test_late_department_has_an_urge_form_and_its_last_urge(client, worked, user
     guixi = Department.objects.get(name=GUIXI)
     form = re.search(
         r'<form method="post" action="{}">(.*?)</form>'.format(
-            re.escape(reverse("tasks:urge", args=[guixi.pk]))
+            re.escape(reverse("dispatch:urge", args=[guixi.pk]))
         ),
         text,
         re.S,
@@ -277,7 +278,7 @@ def test_returned_report_is_listed_with_its_reason(client, worked, users):
     assert returned[0].return_label == "退回修改"
     text = response.content.decode()
     assert "请补充培训签到表和取证名单。" in text
-    assert reverse("tasks:report-detail", args=[returned[0].pk]) in text
+    assert reverse("dispatch:report-detail", args=[returned[0].pk]) in text
 
 
 @pytest.mark.django_db
@@ -327,7 +328,7 @@ def test_board_colours_the_worst_lead_report(client, worked, users):
     assert behind.reports == 2
     approved = report_of(worked, 2, GUIXI)
     assert behind.report_pk == approved.pk
-    link = reverse("tasks:report-detail", args=[approved.pk])
+    link = reverse("dispatch:report-detail", args=[approved.pk])
     assert f'<td class="board-cell board-behind"><a href="{link}"' in (
         response.content.decode()
     )
@@ -352,7 +353,7 @@ def test_board_shows_green_when_every_lead_is_on_track(client, worked, users):
     response = page(client, worked)
     cell = cell_of(response, 1, 3)
     assert cell.key == "on_track"
-    link = reverse("tasks:report-detail", args=[report_of(worked, 1, GUIXI).pk])
+    link = reverse("dispatch:report-detail", args=[report_of(worked, 1, GUIXI).pk])
     assert f'<td class="board-cell board-on_track"><a href="{link}"' in (
         response.content.decode()
     )

@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tasks.models import Evidence, ProgressReport
-from tasks.services import ReportError, evidence_add
+from dispatch.models import Evidence, ProgressReport
+from dispatch.services import ReportError, evidence_add
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -131,7 +131,7 @@ def test_evidence_is_not_reachable_under_a_public_url(client, report, users):
     client.force_login(users["reporter"])
     for prefix in ("/media/", "/static/", "/"):
         assert client.get(prefix + evidence.file.name).status_code == 404
-    download = client.get(reverse("tasks:evidence-download", args=[evidence.pk]))
+    download = client.get(reverse("dispatch:evidence-download", args=[evidence.pk]))
     assert download.status_code == 200
     assert download["X-Content-Type-Options"] == "nosniff"
 
@@ -140,7 +140,7 @@ def test_evidence_is_not_reachable_under_a_public_url(client, report, users):
 def test_upload_through_the_page_reports_a_refusal(client, report, users):
     client.force_login(users["reporter"])
     response = client.post(
-        reverse("tasks:evidence-upload", args=[report.pk]),
+        reverse("dispatch:evidence-upload", args=[report.pk]),
         {"file": SimpleUploadedFile("病毒.pdf", b"MZ" + b"\x00" * 10)},
         follow=True,
     )
@@ -163,7 +163,7 @@ def test_upload_does_not_follow_next_to_another_site(client, report, users, next
     client.force_login(users["reporter"])
 
     response = client.post(
-        reverse("tasks:evidence-upload", args=[report.pk]),
+        reverse("dispatch:evidence-upload", args=[report.pk]),
         {"file": SimpleUploadedFile("签到表.pdf", PDF), "next": next_url},
     )
 
@@ -175,10 +175,10 @@ def test_upload_does_not_follow_next_to_another_site(client, report, users, next
 @pytest.mark.django_db
 def test_upload_returns_to_the_page_it_came_from_on_this_site(client, report, users):
     client.force_login(users["reporter"])
-    page = reverse("tasks:report-edit", args=[report.pk]) + "?tab=files"
+    page = reverse("dispatch:report-edit", args=[report.pk]) + "?tab=files"
 
     response = client.post(
-        reverse("tasks:evidence-upload", args=[report.pk]),
+        reverse("dispatch:evidence-upload", args=[report.pk]),
         {"file": SimpleUploadedFile("签到表.pdf", PDF), "next": page},
     )
 

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from tasks.models import ProgressReport, ReportState
+from dispatch.models import ProgressReport, ReportState
 
 GUIXI = "贵溪市人民政府"
 
@@ -22,7 +22,7 @@ def test_refused_submit_from_the_form_stays_on_it_with_the_reason(
     client, users, report
 ):
     client.force_login(users["reporter"])
-    url = reverse("tasks:report-edit", args=[report.pk])
+    url = reverse("dispatch:report-edit", args=[report.pk])
     response = client.post(
         url,
         {
@@ -34,7 +34,7 @@ def test_refused_submit_from_the_form_stays_on_it_with_the_reason(
         },
     )
     assert response.status_code == 400
-    assert response.templates[0].name == "tasks/report_edit.html"
+    assert response.templates[0].name == "dispatch/report_edit.html"
     text = response.content.decode()
     assert "已保存为草稿,但未能提交:提交前请填写:本月进展、进度判断。" in text
     assert "培训场地不足。" in text
@@ -62,8 +62,8 @@ def test_refused_submit_from_the_form_stays_on_it_with_the_reason(
 @pytest.mark.django_db
 def test_refused_submit_from_the_report_page_leads_to_the_form(client, users, report):
     client.force_login(users["reporter"])
-    response = client.post(reverse("tasks:report-move", args=[report.pk, "submit"]))
-    assert response["Location"] == reverse("tasks:report-edit", args=[report.pk])
+    response = client.post(reverse("dispatch:report-move", args=[report.pk, "submit"]))
+    assert response["Location"] == reverse("dispatch:report-edit", args=[report.pk])
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "提交前请填写:本月进展、进度判断。"
     ]

@@ -148,7 +148,7 @@ def test_department_filter_includes_tasks_of_its_groups(client, policy, users):
 
 @pytest.mark.django_db
 def test_task_list_pages_keep_the_filter(client, policy, users, monkeypatch):
-    from tasks.views.policy import TaskListView
+    from tasks.views import TaskListView
 
     monkeypatch.setattr(TaskListView, "paginate_by", 4)
     client.force_login(users["reporter"])

@@ -13,9 +13,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from tasks import services
-from tasks.models import (
-    Department,
+from dispatch import services
+from dispatch.models import (
     PeriodStatus,
     ProgressReport,
     Reminder,
@@ -24,7 +23,8 @@ from tasks.models import (
     ReportState,
     Urge,
 )
-from tasks.services.reminders import UNSUBMITTED_STATES, RunResult, reminders_run
+from dispatch.services.reminders import UNSUBMITTED_STATES, RunResult, reminders_run
+from tasks.models import Department
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 GUIXI = "贵溪市人民政府"
@@ -502,7 +502,7 @@ def test_open_current_does_not_reopen_a_closed_month(period):
 
 
 def urge_url() -> str:
-    return reverse("tasks:urge", args=[guixi().pk])
+    return reverse("dispatch:urge", args=[guixi().pk])
 
 
 @pytest.mark.django_db
@@ -514,7 +514,9 @@ def test_reviewer_urges_a_department_by_mail(client, period, mailboxes):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("tasks:dashboard") + f"?period={period.pk}"
+    assert (
+        response["Location"] == reverse("dispatch:dashboard") + f"?period={period.pk}"
+    )
     urge = Urge.objects.get()
     assert (urge.period, urge.department) == (period, guixi())
     assert urge.message == "请于本周内完成填报。"
@@ -536,7 +538,7 @@ def test_urge_without_message_sends_the_standard_text(client, period, mailboxes)
 @pytest.mark.django_db
 def test_urge_returns_to_a_local_next_page_only(client, period, users):
     client.force_login(users["reviewer"])
-    local = reverse("tasks:dashboard") + "?period=1&sort=late"
+    local = reverse("dispatch:dashboard") + "?period=1&sort=late"
 
     response = client.post(urge_url(), {"period": period.pk, "next": local})
     assert response["Location"] == local
@@ -544,7 +546,9 @@ def test_urge_returns_to_a_local_next_page_only(client, period, users):
     response = client.post(
         urge_url(), {"period": period.pk, "next": "https://evil.example/"}
     )
-    assert response["Location"] == reverse("tasks:dashboard") + f"?period={period.pk}"
+    assert (
+        response["Location"] == reverse("dispatch:dashboard") + f"?period={period.pk}"
+    )
 
 
 @pytest.mark.django_db
@@ -592,7 +596,7 @@ def test_urge_of_unknown_department_or_period_answers_404(client, period, users)
     client.force_login(users["reviewer"])
     missing = Department.objects.order_by("-pk").first().pk + 1000
 
-    url = reverse("tasks:urge", args=[missing])
+    url = reverse("dispatch:urge", args=[missing])
     assert client.post(url, {"period": period.pk}).status_code == 404
     assert client.post(urge_url(), {"period": period.pk + 1000}).status_code == 404
 

@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tasks.models import Evidence, ProgressReport, ReportState
-from tasks.services import evidence_add, report_transition
+from dispatch.models import Evidence, ProgressReport, ReportState
+from dispatch.services import evidence_add, report_transition
 from tests.conftest import fill
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -65,11 +65,11 @@ def test_report_detail_edit_and_evidence_by_role(client, objects, users, role, w
     client.force_login(users[role])
     report = objects[which]
     evidence = objects["evidence" if which == "own" else "other_evidence"]
-    detail = client.get(reverse("tasks:report-detail", args=[report.pk]))
+    detail = client.get(reverse("dispatch:report-detail", args=[report.pk]))
     assert detail.status_code == DETAIL[role, which]
-    edit = client.get(reverse("tasks:report-edit", args=[report.pk]))
+    edit = client.get(reverse("dispatch:report-edit", args=[report.pk]))
     assert edit.status_code == EDIT[role, which]
-    download = client.get(reverse("tasks:evidence-download", args=[evidence.pk]))
+    download = client.get(reverse("dispatch:evidence-download", args=[evidence.pk]))
     assert download.status_code == DETAIL[role, which]
     if download.status_code == 200:
         assert b"".join(download.streaming_content) == PDF
@@ -81,12 +81,12 @@ def test_anonymous_is_sent_to_login_from_every_report_url(client, objects):
     report, evidence = objects["own"], objects["evidence"]
     for url in [
         reverse("home"),
-        reverse("tasks:my-tasks"),
-        reverse("tasks:review-queue"),
-        reverse("tasks:period-list"),
-        reverse("tasks:report-detail", args=[report.pk]),
-        reverse("tasks:report-edit", args=[report.pk]),
-        reverse("tasks:evidence-download", args=[evidence.pk]),
+        reverse("dispatch:my-tasks"),
+        reverse("dispatch:review-queue"),
+        reverse("dispatch:period-list"),
+        reverse("dispatch:report-detail", args=[report.pk]),
+        reverse("dispatch:report-edit", args=[report.pk]),
+        reverse("dispatch:evidence-download", args=[evidence.pk]),
     ]:
         response = client.get(url)
         assert response.status_code == 302, url
@@ -106,7 +106,7 @@ def test_anonymous_is_sent_to_login_from_every_report_url(client, objects):
 )
 def test_my_tasks_page_is_for_department_users(client, objects, users, role, expected):
     client.force_login(users[role])
-    assert client.get(reverse("tasks:my-tasks")).status_code == expected
+    assert client.get(reverse("dispatch:my-tasks")).status_code == expected
 
 
 @pytest.mark.django_db
@@ -124,10 +124,10 @@ def test_review_and_period_pages_are_for_the_reviewer(
     client, objects, users, role, expected
 ):
     client.force_login(users[role])
-    assert client.get(reverse("tasks:review-queue")).status_code == expected
-    assert client.get(reverse("tasks:period-list")).status_code == expected
+    assert client.get(reverse("dispatch:review-queue")).status_code == expected
+    assert client.get(reverse("dispatch:period-list")).status_code == expected
     period = objects["own"].period
-    close = client.post(reverse("tasks:period-action", args=[period.pk, "close"]))
+    close = client.post(reverse("dispatch:period-action", args=[period.pk, "close"]))
     assert close.status_code == (302 if expected == 200 else 403)
 
 
@@ -135,8 +135,8 @@ def test_review_and_period_pages_are_for_the_reviewer(
 @pytest.mark.parametrize(
     ("role", "landing"),
     [
-        ("reporter", "tasks:my-tasks"),
-        ("reviewer", "tasks:dashboard"),
+        ("reporter", "dispatch:my-tasks"),
+        ("reviewer", "dispatch:dashboard"),
         ("sysadmin", "tasks:task-list"),
     ],
 )
@@ -153,7 +153,7 @@ def test_my_tasks_lists_own_reports_overdue_first(client, policy, users):
 
     from django.utils import timezone
 
-    from tasks.services import period_open
+    from dispatch.services import period_open
 
     past = timezone.localdate() - datetime.timedelta(days=3)
     period = period_open(year=2024, month=6, deadline=past)
@@ -161,7 +161,7 @@ def test_my_tasks_lists_own_reports_overdue_first(client, policy, users):
     fill(done, users["reporter"])
     report_transition(report=done, action="submit", actor=users["reporter"])
     client.force_login(users["reporter"])
-    response = client.get(reverse("tasks:my-tasks"), {"period": period.pk})
+    response = client.get(reverse("dispatch:my-tasks"), {"period": period.pk})
     reports = response.context["reports"]
     assert {r.department.name for r in reports} == {"贵溪市人民政府"}
     assert reports[-1].pk == done.pk
@@ -178,8 +178,8 @@ def test_other_department_sees_only_sent_in_reports_of_shared_tasks(
     for report in (shared, unshared):
         fill(report, users["reporter"])
     client.force_login(users["other_department"])
-    url = reverse("tasks:report-detail", args=[shared.pk])
-    unshared_url = reverse("tasks:report-detail", args=[unshared.pk])
+    url = reverse("dispatch:report-detail", args=[shared.pk])
+    unshared_url = reverse("dispatch:report-detail", args=[unshared.pk])
     assert client.get(url).status_code == 404  # a draft
     for report in (shared, unshared):
         report_transition(report=report, action="submit", actor=users["reporter"])
@@ -195,7 +195,7 @@ def test_reporter_writes_and_submits_through_the_form(client, period, users):
     report = report_of(period, 3, "贵溪市人民政府")
     client.force_login(users["reporter"])
     response = client.post(
-        reverse("tasks:report-edit", args=[report.pk]),
+        reverse("dispatch:report-edit", args=[report.pk]),
         {
             "version": report.version,
             "progress": "规上铜企业达到 215 家。",
@@ -219,7 +219,7 @@ def test_stale_form_is_refused_with_the_name_of_who_saved_first(client, period, 
     fill(report, users["leader"], progress="负责人先改了。")
     client.force_login(users["reporter"])
     response = client.post(
-        reverse("tasks:report-edit", args=[report.pk]),
+        reverse("dispatch:report-edit", args=[report.pk]),
         {"version": opened_version, "progress": "我的修改", "proposed_status": ""},
     )
     assert response.status_code == 400
@@ -231,13 +231,13 @@ def test_stale_form_is_refused_with_the_name_of_who_saved_first(client, period, 
 @pytest.mark.django_db
 def test_move_of_another_departments_report_is_404(client, objects, users):
     client.force_login(users["other_department"])
-    url = reverse("tasks:report-move", args=[objects["own"].pk, "submit"])
+    url = reverse("dispatch:report-move", args=[objects["own"].pk, "submit"])
     assert client.post(url).status_code == 404
     client.force_login(users["reporter"])
-    upload = reverse("tasks:evidence-upload", args=[objects["other"].pk])
+    upload = reverse("dispatch:evidence-upload", args=[objects["other"].pk])
     pdf = SimpleUploadedFile("x.pdf", PDF)
     assert client.post(upload, {"file": pdf}).status_code == 404
-    delete = reverse("tasks:evidence-delete", args=[objects["other_evidence"].pk])
+    delete = reverse("dispatch:evidence-delete", args=[objects["other_evidence"].pk])
     assert client.post(delete).status_code == 404
     assert Evidence.objects.count() == 2
 
@@ -247,9 +247,9 @@ def test_reviewer_approves_through_the_page(client, objects, users):
     report = objects["own"]
     report_transition(report=report, action="submit", actor=users["reporter"])
     client.force_login(users["reviewer"])
-    detail = client.get(reverse("tasks:report-detail", args=[report.pk]))
+    detail = client.get(reverse("dispatch:report-detail", args=[report.pk]))
     assert [m[0] for m in detail.context["moves"]] == ["approve", "return"]
-    response = client.post(reverse("tasks:report-move", args=[report.pk, "approve"]))
+    response = client.post(reverse("dispatch:report-move", args=[report.pk, "approve"]))
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.state == ReportState.APPROVED
@@ -260,6 +260,6 @@ def test_refused_move_shows_its_message(client, objects, users):
     client.force_login(users["reviewer"])
     report = objects["own"]  # still a draft
     response = client.post(
-        reverse("tasks:report-move", args=[report.pk, "approve"]), follow=True
+        reverse("dispatch:report-move", args=[report.pk, "approve"]), follow=True
     )
     assert "报告当前为“草稿”,不能执行“审核通过”。" in response.content.decode()

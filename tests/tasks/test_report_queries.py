@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from tasks.models import ProgressReport, Role
+from dispatch.models import ProgressReport
+from tasks.models import Role
 from tests.factories import make_dispatch_data
 
 SIZES = [(3, 4, 2, 2023), (12, 20, 6, 2024)]
@@ -55,17 +56,17 @@ def test_report_page_query_count_does_not_grow(client, users, page):
         return {
             "my-tasks": (
                 reporter_of(report),
-                reverse("tasks:my-tasks") + f"?period={period.pk}",
+                reverse("dispatch:my-tasks") + f"?period={period.pk}",
             ),
-            "review-queue": (users["reviewer"], reverse("tasks:review-queue")),
-            "period-list": (users["reviewer"], reverse("tasks:period-list")),
+            "review-queue": (users["reviewer"], reverse("dispatch:review-queue")),
+            "period-list": (users["reviewer"], reverse("dispatch:period-list")),
             "report-detail": (
                 users["reviewer"],
-                reverse("tasks:report-detail", args=[report.pk]),
+                reverse("dispatch:report-detail", args=[report.pk]),
             ),
             "sheet": (
                 reporter_of(report),
-                reverse("tasks:sheet-download", args=[period.pk]),
+                reverse("dispatch:sheet-download", args=[period.pk]),
             ),
         }[page]
 
@@ -76,7 +77,7 @@ def test_report_page_query_count_does_not_grow(client, users, page):
 
 @pytest.mark.django_db
 def test_lead_sees_cooperating_contributions_while_writing(client, period, users):
-    from tasks.services import report_transition
+    from dispatch.services import report_transition
     from tests.conftest import fill
 
     cooperating = ProgressReport.objects.get(
@@ -91,19 +92,19 @@ def test_lead_sees_cooperating_contributions_while_writing(client, period, users
         period=period, task__number=1, department__name="贵溪市人民政府"
     )
     client.force_login(users["reporter"])
-    page = client.get(reverse("tasks:report-edit", args=[lead.pk]))
+    page = client.get(reverse("dispatch:report-edit", args=[lead.pk]))
     assert text in page.content.decode()
     # A cooperating department does not see the lead's draft.
     client.force_login(users["other_department"])
-    page = client.get(reverse("tasks:report-edit", args=[cooperating.pk]))
+    page = client.get(reverse("dispatch:report-edit", args=[cooperating.pk]))
     assert page.status_code == 200
     assert list(page.context["contributions"]) == []
 
 
 @pytest.mark.django_db
 def test_department_sees_urges_on_its_home_page(client, period, users):
+    from dispatch.services import urge_create
     from tasks.models import Department
-    from tasks.services import urge_create
 
     urge_create(
         period=period,
@@ -112,8 +113,8 @@ def test_department_sees_urges_on_its_home_page(client, period, users):
         actor=users["reviewer"],
     )
     client.force_login(users["reporter"])
-    page = client.get(reverse("tasks:my-tasks")).content.decode()
+    page = client.get(reverse("dispatch:my-tasks")).content.decode()
     assert "请于本周五前完成填报。" in page
     client.force_login(users["other_department"])
-    page = client.get(reverse("tasks:my-tasks")).content.decode()
+    page = client.get(reverse("dispatch:my-tasks")).content.decode()
     assert "请于本周五前完成填报。" not in page

@@ -16,11 +16,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import dispatch.services.sheet as sheet_module
 import tasks.importers.annex as annex_module
-import tasks.services.sheet as sheet_module
-from tasks import services
+from dispatch import services
+from dispatch.models import ProgressReport, ReportState
 from tasks.importers.errors import ImportFailed
-from tasks.models import Department, ProgressReport, ReportState
+from tasks.models import Department
 from tests.conftest import ANNEX_PATH
 from tests.factories import ResponsibilityFactory, TaskFactory
 
@@ -71,7 +72,7 @@ def snapshot() -> dict[int, dict]:
 
 def fetch(client, user, period) -> bytes:
     client.force_login(user)
-    response = client.get(reverse("tasks:sheet-download", args=[period.pk]))
+    response = client.get(reverse("dispatch:sheet-download", args=[period.pk]))
     assert response.status_code == 200
     return b"".join(response.streaming_content)
 
@@ -124,7 +125,7 @@ def download(client, user, period) -> Sheet:
 
 def upload(client, period, data: bytes, name: str = "填报表.xlsx"):
     return client.post(
-        reverse("tasks:sheet-upload", args=[period.pk]),
+        reverse("dispatch:sheet-upload", args=[period.pk]),
         {"file": SimpleUploadedFile(name, data, content_type=XLSX)},
     )
 
@@ -142,7 +143,7 @@ def test_reporter_downloads_exactly_the_department_reports_of_the_period(
     client, users, period, february, guixi
 ):
     client.force_login(users["reporter"])
-    response = client.get(reverse("tasks:sheet-download", args=[period.pk]))
+    response = client.get(reverse("dispatch:sheet-download", args=[period.pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
@@ -277,7 +278,9 @@ def test_round_trip_updates_the_filled_rows_and_nothing_else(client, users, peri
     response = upload(client, period, sheet.bytes())
 
     assert response.status_code == 302
-    assert response["Location"] == (reverse("tasks:my-tasks") + f"?period={period.pk}")
+    assert response["Location"] == (
+        reverse("dispatch:my-tasks") + f"?period={period.pk}"
+    )
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.progress == "举办铜产业技能培训 2 期,培训 160 人次。"
@@ -635,7 +638,7 @@ def test_an_oversized_upload_is_refused_unread(client, users, period, settings):
 def test_posting_without_a_file_asks_for_one(client, users, period):
     client.force_login(users["reporter"])
 
-    response = client.post(reverse("tasks:sheet-upload", args=[period.pk]))
+    response = client.post(reverse("dispatch:sheet-upload", args=[period.pk]))
 
     assert errors_of(response) == ["请选择要上传的填报表(.xlsx 文件)。"]
 
@@ -701,12 +704,12 @@ def test_in_a_closed_period_every_row_is_skipped(client, users, period):
 def test_department_users_see_the_upload_page(client, users, period, role):
     client.force_login(users[role])
 
-    response = client.get(reverse("tasks:sheet-upload", args=[period.pk]))
+    response = client.get(reverse("dispatch:sheet-upload", args=[period.pk]))
 
     assert response.status_code == 200
     page = response.content.decode()
     assert "2025年3月进展报告 · 表格填报" in page
-    assert reverse("tasks:sheet-download", args=[period.pk]) in page
+    assert reverse("dispatch:sheet-download", args=[period.pk]) in page
 
 
 @pytest.mark.django_db
@@ -714,8 +717,8 @@ def test_department_users_see_the_upload_page(client, users, period, role):
 def test_reviewer_and_sysadmin_are_refused(client, users, period, role):
     client.force_login(users[role])
     before = snapshot()
-    download_url = reverse("tasks:sheet-download", args=[period.pk])
-    upload_url = reverse("tasks:sheet-upload", args=[period.pk])
+    download_url = reverse("dispatch:sheet-download", args=[period.pk])
+    upload_url = reverse("dispatch:sheet-upload", args=[period.pk])
 
     assert client.get(download_url).status_code == 403
     assert client.get(upload_url).status_code == 403
@@ -726,8 +729,8 @@ def test_reviewer_and_sysadmin_are_refused(client, users, period, role):
 @pytest.mark.django_db
 def test_anonymous_visitor_is_sent_to_login(client, period):
     for url in (
-        reverse("tasks:sheet-download", args=[period.pk]),
-        reverse("tasks:sheet-upload", args=[period.pk]),
+        reverse("dispatch:sheet-download", args=[period.pk]),
+        reverse("dispatch:sheet-upload", args=[period.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 302, url
@@ -742,9 +745,12 @@ def test_unknown_period_answers_404(client, users, period):
     client.force_login(users["reporter"])
     missing = period.pk + 1000
     assert (
-        client.get(reverse("tasks:sheet-download", args=[missing])).status_code == 404
+        client.get(reverse("dispatch:sheet-download", args=[missing])).status_code
+        == 404
     )
-    assert client.get(reverse("tasks:sheet-upload", args=[missing])).status_code == 404
+    assert (
+        client.get(reverse("dispatch:sheet-upload", args=[missing])).status_code == 404
+    )
 
 
 @pytest.mark.django_db
@@ -778,7 +784,7 @@ def test_another_department_gets_its_own_sheet_and_cannot_write_ours(
 @pytest.mark.django_db
 def test_download_queries_do_not_grow_with_the_reports(client, users, period, guixi):
     client.force_login(users["reporter"])
-    url = reverse("tasks:sheet-download", args=[period.pk])
+    url = reverse("dispatch:sheet-download", args=[period.pk])
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     for _ in range(5):

@@ -7,8 +7,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from tasks import services
-from tasks.models import REPORT_TEXT_MAX_LENGTH, ProgressReport
+from dispatch import services
+from dispatch.models import REPORT_TEXT_MAX_LENGTH, ProgressReport
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def report(period):
 def edit(client, report, **values):
     data = {"version": report.version, "proposed_status": "on_track"}
     data.update(values)
-    return client.post(reverse("tasks:report-edit", args=[report.pk]), data)
+    return client.post(reverse("dispatch:report-edit", args=[report.pk]), data)
 
 
 @pytest.mark.django_db
@@ -43,7 +43,9 @@ def test_web_form_refuses_100000_characters_naming_the_field_and_the_limit(
 def test_web_form_textareas_carry_the_limit(client, users, report):
     client.force_login(users["reporter"])
 
-    page = client.get(reverse("tasks:report-edit", args=[report.pk])).content.decode()
+    page = client.get(
+        reverse("dispatch:report-edit", args=[report.pk])
+    ).content.decode()
 
     assert page.count(f'maxlength="{REPORT_TEXT_MAX_LENGTH}"') == 3
 

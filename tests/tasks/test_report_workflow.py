@@ -5,16 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tasks.models import (
-    Department,
-    PeriodStatus,
-    ProgressReport,
-    ReportState,
-    ReportTransition,
-    Responsibility,
-    Role,
-)
-from tasks.services import (
+from dispatch.models import PeriodStatus, ProgressReport, ReportState, ReportTransition
+from dispatch.services import (
     ConcurrentEdit,
     ReportError,
     period_close,
@@ -22,6 +14,7 @@ from tasks.services import (
     report_save,
     report_transition,
 )
+from tasks.models import Department, Responsibility, Role
 from tests.conftest import fill
 
 

@@ -10,13 +10,14 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.roles import RoleName
 from accounts.services import user_create
-from tasks.models import Department, ProgressReport, ReportState
-from tasks.services import period_open, report_transition
+from dispatch.models import ProgressReport, ReportState
+from dispatch.services import period_open, report_transition
+from tasks.models import Department
 from tests.conftest import fill
 from tests.factories import make_dispatch_data
 
-QUEUE = reverse("tasks:review-queue")
-SIGNOFF = reverse("tasks:signoff-list")
+QUEUE = reverse("dispatch:review-queue")
+SIGNOFF = reverse("dispatch:signoff-list")
 GUIXI = "贵溪市人民政府"
 SIZES = [(3, 4, 2, 2023), (12, 20, 6, 2024)]
 
@@ -164,7 +165,7 @@ def test_leader_lists_his_departments_reports_waiting_for_sign_off(
         (GUIXI, 2, "pending_signoff"),
     ]
     text = page.content.decode()
-    assert reverse("tasks:report-detail", args=[first.pk]) in text
+    assert reverse("dispatch:report-detail", args=[first.pk]) in text
     assert f'href="{SIGNOFF}"' in text  # in the leader's menu
 
     report_transition(report=first, action="sign_off", actor=users["leader"])

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import RoleName
-from tasks.models import ReportState, Task
+from dispatch.models import ReportState
+from tasks.models import Task
 from tests.tasks.snapshot import policy_snapshot
 
 D = datetime.date
@@ -82,9 +83,9 @@ DEMO_DAYS = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("today", DEMO_DAYS)
 def test_demo_data_has_reports_in_every_state_and_late_ones(capsys, today):
+    from dispatch.models import PeriodStatus, ProgressReport, ReportingPeriod
     from targets.models import Reading, Target
     from targets.selectors import progress_list
-    from tasks.models import PeriodStatus, ProgressReport, ReportingPeriod
 
     clock = contextlib.nullcontext()
     if today is not None:

@@ -12,13 +12,14 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
-from tasks.models import Department, ProgressReport, ReportState, Urge
-from tasks.services import (
+from dispatch.models import ProgressReport, ReportState, Urge
+from dispatch.services import (
     ReportError,
     report_transition,
     urge_create,
     urge_default_message,
 )
+from tasks.models import Department
 from tests.conftest import fill
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -53,7 +54,7 @@ def submit_all(period, department, user) -> None:
 
 def post_urge(client, department, period, message):
     return client.post(
-        reverse("tasks:urge", args=[department.pk]),
+        reverse("dispatch:urge", args=[department.pk]),
         {"period": period.pk, "message": message},
     )
 
@@ -76,7 +77,7 @@ def test_dashboard_urge_form_holds_the_default_text_to_edit(
     period.deadline -= datetime.timedelta(days=11)
     period.save(update_fields=["deadline"])
     client.force_login(users["reviewer"])
-    page = client.get(reverse("tasks:dashboard"), {"period": period.pk})
+    page = client.get(reverse("dispatch:dashboard"), {"period": period.pk})
     text = page.content.decode()
     assert 'name="message"' in text
     assert f">{urge_default_message(period)}</textarea>" in text

@@ -10,8 +10,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tasks.models import Department, ProgressReport, ReportState
-from tasks.services import period_close, report_transition
+from dispatch.models import ProgressReport, ReportState
+from dispatch.services import period_close, report_transition
+from tasks.models import Department
 from tests.conftest import fill
 
 COOPERATOR_TEXT = "市教育局本月合作内容:开设铜加工专业班。"
@@ -56,8 +57,8 @@ def lead_pages(client, period, users) -> dict[str, str]:
     lead = report_of(period, "贵溪市人民政府")
     client.force_login(users["reporter"])
     urls = {
-        "report": reverse("tasks:report-detail", args=[lead.pk]),
-        "edit": reverse("tasks:report-edit", args=[lead.pk]),
+        "report": reverse("dispatch:report-detail", args=[lead.pk]),
+        "edit": reverse("dispatch:report-edit", args=[lead.pk]),
         "task": reverse("tasks:task-detail", args=[lead.task_id]),
         "cooperator_department": reverse(
             "tasks:department-detail",
@@ -84,7 +85,7 @@ def test_cooperating_department_work_in_progress_stays_out_of_the_lead_pages(
     assert ProgressReport.objects.get(pk=cooperator.pk).state == state
     for name, page in lead_pages(client, period, users).items():
         assert COOPERATOR_TEXT not in page, name
-    detail = client.get(reverse("tasks:report-detail", args=[cooperator.pk]))
+    detail = client.get(reverse("dispatch:report-detail", args=[cooperator.pk]))
     assert detail.status_code == 404
 
 
@@ -96,7 +97,7 @@ def test_lead_reads_what_its_cooperators_have_sent_in(client, period, users, sta
     pages = lead_pages(client, period, users)
     assert COOPERATOR_TEXT in pages["report"]
     assert COOPERATOR_TEXT in pages["edit"]
-    detail = client.get(reverse("tasks:report-detail", args=[cooperator.pk]))
+    detail = client.get(reverse("dispatch:report-detail", args=[cooperator.pk]))
     assert detail.status_code == 200
     assert COOPERATOR_TEXT in detail.content.decode()
 
@@ -121,11 +122,13 @@ def test_cooperator_does_not_read_the_lead_draft(client, period, users):
     own = report_of(period, "市教育局")
     client.force_login(users["other_department"])
     for url in (
-        reverse("tasks:report-detail", args=[own.pk]),
-        reverse("tasks:report-edit", args=[own.pk]),
+        reverse("dispatch:report-detail", args=[own.pk]),
+        reverse("dispatch:report-edit", args=[own.pk]),
     ):
         assert LEAD_TEXT not in client.get(url).content.decode()
-    assert client.get(reverse("tasks:report-detail", args=[lead.pk])).status_code == 404
+    assert (
+        client.get(reverse("dispatch:report-detail", args=[lead.pk])).status_code == 404
+    )
 
 
 @pytest.mark.django_db
@@ -133,12 +136,12 @@ def test_a_department_reads_its_own_drafts(client, period, users):
     lead = report_of(period, "贵溪市人民政府")
     fill(lead, users["reporter"], progress=LEAD_TEXT)
     client.force_login(users["leader"])  # a colleague of the author
-    page = client.get(reverse("tasks:report-detail", args=[lead.pk]))
+    page = client.get(reverse("dispatch:report-detail", args=[lead.pk]))
     assert LEAD_TEXT in page.content.decode()
     cooperator = report_of(period, "市教育局")
     fill(cooperator, users["other_department"], progress=COOPERATOR_TEXT)
     client.force_login(users["other_department"])
-    page = client.get(reverse("tasks:report-detail", args=[cooperator.pk]))
+    page = client.get(reverse("dispatch:report-detail", args=[cooperator.pk]))
     assert COOPERATOR_TEXT in page.content.decode()
 
 
@@ -148,7 +151,7 @@ def test_reviewer_reads_every_department_in_every_state(client, period, users):
     put_in_state(cooperator, ReportState.DRAFT, users)
     lead = report_of(period, "贵溪市人民政府")
     client.force_login(users["reviewer"])
-    page = client.get(reverse("tasks:report-detail", args=[lead.pk]))
+    page = client.get(reverse("dispatch:report-detail", args=[lead.pk]))
     assert COOPERATOR_TEXT in page.content.decode()
 
 
@@ -158,7 +161,7 @@ def test_cooperator_evidence_opens_to_the_lead_only_once_sent_in(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tasks.services import evidence_add
+    from dispatch.services import evidence_add
 
     settings.MEDIA_ROOT = tmp_path
     cooperator = report_of(period, "市教育局")
@@ -169,7 +172,7 @@ def test_cooperator_evidence_opens_to_the_lead_only_once_sent_in(
         actor=users["other_department"],
     )
     client.force_login(users["reporter"])
-    url = reverse("tasks:evidence-download", args=[evidence.pk])
+    url = reverse("dispatch:evidence-download", args=[evidence.pk])
     assert client.get(url).status_code == 404
     report_transition(
         report=cooperator, action="submit", actor=users["other_department"]

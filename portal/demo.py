@@ -1,0 +1,248 @@
+"""Demo data for a new user's first look: a few months of reports in every
+state, written through the same services as the pages.
+
+The months are the policy's own (鹰办发〔2022〕22号 runs from its issue in
+February 2023 to the end of 2025), whatever the date the demo is made on:
+inside that span they are the months up to today; before it, the first
+four months of the policy; after it, the last four (September to December
+2025). See ``demo_day``.
+
+Each department gets a reporter account with an unusable password (nobody
+can sign in with it) to act as the author. After the services have run,
+the timestamps of past months are moved back to dates inside those months,
+so that the history and the on-time/late counts look as they would have.
+"""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import RoleName
+from accounts.services import user_create
+from dispatch.models import (
+    ProgressReport,
+    ProgressStatus,
+    ReportingPeriod,
+    ReportState,
+    ReportTransition,
+)
+from dispatch.services import period_close, period_open, report_save, report_transition
+from tasks.models import Department, Policy
+
+PROGRESS = {
+    ProgressStatus.ON_TRACK: (
+        "本月按计划推进:组织专项培训{n}场,累计培训{m}人次,完成阶段目标。"
+    ),
+    ProgressStatus.AT_RISK: (
+        "本月组织培训{n}场、{m}人次,企业参训积极性不高,进度略有滞后。"
+    ),
+    ProgressStatus.BEHIND: "受项目资金未到位影响,本月仅开展培训{n}场,进度明显滞后。",
+    ProgressStatus.COMPLETED: "本项工作已全部完成,累计培训{m}人次,相关台账已归档。",
+}
+PROBLEMS = "部分企业对政策了解不够,申报材料不齐全。"
+NEXT_STEPS = "下月加强政策宣传,会同相关部门上门服务重点企业。"
+RETURN_REASONS = [
+    "培训人次与上月累计数对不上,请核实后重报。",
+    "请补充佐证材料(签到表或照片)。",
+    "进度判断与进展描述不一致,请修改。",
+]
+
+
+# The policy's span when no policy gives its issue date, and its last year:
+# its targets are all due by the end of 2025 ("到2025年").
+POLICY_FIRST_DAY = datetime.date(2023, 1, 1)
+POLICY_LAST_YEAR = 2025
+# The day of the month the demo stands on when today is outside the span:
+# before the 25th, the usual deadline, so that the open month is not due.
+STAND_DAY = 20
+
+
+def demo_day(today: datetime.date, months: int = 4) -> datetime.date:
+    """The day the demo's reports are written as of: today when today
+    falls inside the policy's span; before the policy was issued, the 20th
+    of its ``months``-th month; after 2025, 20 December 2025. A demo made
+    before or after the policy so still shows the policy's own months."""
+    issued = (
+        Policy.objects.exclude(issued_on=None)
+        .order_by("issued_on")
+        .values_list("issued_on", flat=True)
+        .first()
+    )
+    first = issued or POLICY_FIRST_DAY
+    year, month = divmod(first.year * 12 + first.month - 1 + months - 1, 12)
+    earliest = datetime.date(year, month + 1, STAND_DAY)
+    latest = datetime.date(POLICY_LAST_YEAR, 12, STAND_DAY)
+    if today < first:
+        return earliest
+    if today.year > POLICY_LAST_YEAR:
+        return latest
+    return today
+
+
+def _months_back(today: datetime.date, count: int) -> list[tuple[int, int]]:
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        months.append((year, month))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(months))
+
+
+def _authors() -> dict[int, User]:
+    authors = {}
+    for department in Department.objects.exclude(kind="group"):
+        user = User.objects.filter(
+            department=department, groups__name=RoleName.REPORTER.label
+        ).first()
+        if user is None:
+            user = user_create(
+                username=f"demo-{department.pk}",
+                password="",  # replaced by an unusable one below
+                role=RoleName.REPORTER,
+                department=department,
+                full_name=f"{department.name}填报员",
+            )
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        authors[department.pk] = user
+    return authors
+
+
+@transaction.atomic
+def demo_reports_create(
+    *,
+    reviewer: User,
+    today: datetime.date | None = None,
+    months: int = 4,
+    seed: int = 2025,
+) -> int:
+    """Open ``months`` months ending with the month of ``demo_day(today)``
+    and fill them, the last one still open; returns the number of reports
+    written. Does nothing when any period exists already."""
+    if ReportingPeriod.objects.exists():
+        return 0
+    rng = random.Random(seed)  # noqa: S311 - demo texts, not secrets
+    authors = _authors()
+    real_today = today or timezone.localdate()
+    today = demo_day(real_today, months)
+    written = 0
+    plan = _months_back(today, months)
+    for index, (year, month) in enumerate(plan):
+        current = index == len(plan) - 1
+        deadline = (
+            today + datetime.timedelta(days=5)
+            if current
+            else datetime.date(year, month, 25)
+        )
+        if current:
+            # One department wants its leader's sign-off from this month on.
+            Department.objects.filter(name="余江区人民政府").update(
+                requires_signoff=True
+            )
+        period = period_open(year=year, month=month, deadline=deadline)
+        reports = list(
+            ProgressReport.objects.filter(period=period)
+            .select_related("department")
+            .order_by("task__number", "department__sort_order")
+        )
+        for report in reports:
+            outcome = rng.random()
+            author = authors[report.department_id]
+            if current and outcome < 0.35:
+                continue  # still to write
+            if not current and outcome < 0.06:
+                continue  # never filed: missing
+            status = rng.choices(
+                list(PROGRESS), weights=[6, 2, 1, 1 if index > 1 else 0]
+            )[0]
+            report_save(
+                report=report,
+                data={
+                    "progress": PROGRESS[status].format(
+                        n=rng.randint(1, 6), m=rng.randint(50, 900)
+                    ),
+                    "problems": PROBLEMS if status != ProgressStatus.ON_TRACK else "",
+                    "next_steps": NEXT_STEPS,
+                    "proposed_status": status,
+                    "completion": rng.choice([None, 30, 50, 60, 75, 90, 100]),
+                },
+                expected_version=report.version,
+                actor=author,
+            )
+            written += 1
+            if current and outcome < 0.45:
+                continue  # a draft in progress
+            report = report_transition(report=report, action="submit", actor=author)
+            if report.state == ReportState.PENDING_SIGNOFF:
+                continue  # waiting for the leader
+            if current and outcome < 0.62:
+                continue  # waiting for review
+            if outcome < (0.75 if current else 0.12):
+                report = report_transition(
+                    report=report,
+                    action="return",
+                    actor=reviewer,
+                    reason=rng.choice(RETURN_REASONS),
+                )
+                if current:
+                    continue  # returned, not yet fixed
+                report = report_save(
+                    report=report,
+                    data={"progress": report.progress + "(已按要求补充核实。)"},
+                    expected_version=report.version,
+                    actor=author,
+                )
+                report_transition(report=report, action="submit", actor=author)
+            report_transition(report=report, action="approve", actor=reviewer)
+        if not current:
+            _backdate(period, rng)
+            period_close(period=period)
+        elif today != real_today:
+            _backdate(period, rng, latest=today)
+    return written
+
+
+def _backdate(period, rng: random.Random, latest: datetime.date | None = None) -> None:
+    """Move a past month's timestamps into that month: most reports on
+    time, a few after the deadline. With ``latest``, the month is the open
+    one of a demo made outside the policy's span: its reports were all
+    written on time, by that day."""
+    zone = timezone.get_current_timezone()
+    deadline = datetime.datetime.combine(period.deadline, datetime.time(18), zone)
+    ReportingPeriod.objects.filter(pk=period.pk).update(
+        opened_at=datetime.datetime.combine(
+            datetime.date(period.year, period.month, 1), datetime.time(9), zone
+        )
+    )
+    for report in ProgressReport.objects.filter(period=period).exclude(
+        submitted_at=None
+    ):
+        if latest is not None:
+            late = False
+            submitted = datetime.datetime.combine(
+                latest, datetime.time(17), zone
+            ) - datetime.timedelta(days=rng.randint(3, 10), hours=rng.randint(0, 8))
+        else:
+            late = rng.random() < 0.1
+            submitted = deadline + datetime.timedelta(
+                days=rng.randint(1, 4) if late else -rng.randint(0, 6),
+                hours=rng.randint(-8, 0),
+            )
+        ProgressReport.objects.filter(pk=report.pk).update(
+            submitted_at=submitted, is_late=late, updated_at=submitted
+        )
+        for step, transition in enumerate(
+            ReportTransition.objects.filter(report=report).order_by("pk")
+        ):
+            ReportTransition.objects.filter(pk=transition.pk).update(
+                at=submitted + datetime.timedelta(hours=step * 20)
+            )
+    if latest is None:
+        ProgressReport.objects.filter(
+            period=period, state__in=[ReportState.DRAFT, ReportState.RETURNED]
+        ).update(overdue_marked_at=deadline + datetime.timedelta(days=1))

@@ -1,0 +1,78 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import RoleName
+from accounts.services import roles_ensure, user_create
+from dispatch.models import ReportingPeriod
+from portal.demo import demo_reports_create
+from targets.demo import demo_targets_create
+from tasks.models import Department
+
+SOURCE = Path(settings.BASE_DIR) / "fixtures" / "source"
+POLICY_NUMBER = "鹰办发〔2022〕22号"
+DEMO_PASSWORD = "Yingtan#2025demo"  # noqa: S105 - printed for the demo only
+DEMO_USERS = [
+    ("admin", RoleName.SYSADMIN, "市人社局", "系统管理员(演示)"),
+    ("reviewer", RoleName.REVIEWER, "市人社局", "人社局审核员(演示)"),
+    ("reporter", RoleName.REPORTER, "贵溪市人民政府", "贵溪市填报员(演示)"),
+    ("leader", RoleName.LEADER, "贵溪市人民政府", "贵溪市负责人(演示)"),
+    ("reporter-edu", RoleName.REPORTER, "市教育局", "市教育局填报员(演示)"),
+    ("security", RoleName.SECURITY, "市人社局", "安全管理员(演示)"),
+    ("auditor", RoleName.AUDITOR, "市人社局", "审计管理员(演示)"),
+]
+
+
+class Command(BaseCommand):
+    help = "载入部门目录、政策正文和附件,建立角色;加 --demo 再建每个角色的演示账号。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="创建演示账号")
+
+    def handle(self, *args, demo: bool, **options):
+        with transaction.atomic():
+            call_command("loaddata", "departments", verbosity=0)
+            call_command("import_policy", str(SOURCE / "skills-yingtan-opinion.txt"))
+            call_command(
+                "import_annex",
+                str(SOURCE / "annex-skills-yingtan.xlsx"),
+                policy=POLICY_NUMBER,
+            )
+            call_command("extract_targets")
+            roles_ensure()
+            if demo:
+                self._demo_users()
+                today = timezone.localdate()
+                reviewer = User.objects.get(username="reviewer")
+                written = demo_reports_create(reviewer=reviewer, today=today)
+                if written:
+                    periods = ReportingPeriod.objects.order_by("year", "month")
+                    span = f"{periods.first()}至{periods.last()}"
+                    self.stdout.write(f"演示数据:已写入{span}的进展报告 {written} 份。")
+                readings = demo_targets_create(reviewer=reviewer, today=today)
+                if readings:
+                    self.stdout.write(
+                        f"演示数据:已确认全部目标并写入读数 {readings} 条。"
+                    )
+
+    def _demo_users(self):
+        departments = {d.name: d for d in Department.objects.all()}
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\n演示账号(密码均为 {DEMO_PASSWORD},首次登录须修改密码):"
+            )
+        )
+        for username, role, department, full_name in DEMO_USERS:
+            user_create(
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                department=departments[department],
+                full_name=full_name,
+            )
+            self.stdout.write(f"  {username:<14} {role.label}  {department}")

@@ -1,0 +1,103 @@
+"""Every read of the policy data that a page, command or import needs."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from tasks.models import (
+    Department,
+    KeyTask,
+    KeyTaskAssignment,
+    Policy,
+    Responsibility,
+    Role,
+    Section,
+    Task,
+)
+
+from .importers.errors import ImportFailed
+
+
+def policy_for_annex() -> Policy:
+    """The policy an annex belongs to when none is named: the only one."""
+    policies = list(Policy.objects.order_by("number")[:5])
+    if len(policies) == 1:
+        return policies[0]
+    if not policies:
+        raise ImportFailed(
+            "库中还没有政策文件:请先导入政策正文,或用 --policy 指定附件所属政策的文号。"
+        )
+    numbers = "、".join(p.number for p in policies)
+    raise ImportFailed(
+        f"库中有多份政策文件({numbers}),请用 --policy 指定附件所属的一份。"
+    )
+
+
+def _responsibilities_prefetch() -> Prefetch:
+    return Prefetch(
+        "responsibilities",
+        queryset=Responsibility.objects.select_related("department").order_by(
+            "position"
+        ),
+    )
+
+
+def task_list(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    return (
+        tasks.select_related("policy", "key_task__section")
+        .prefetch_related(_responsibilities_prefetch())
+        .order_by("policy__number", "number")
+    )
+
+
+def task_detail(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    return tasks.select_related("policy", "key_task__section").prefetch_related(
+        _responsibilities_prefetch(),
+        Prefetch(
+            "key_task__assignments",
+            queryset=KeyTaskAssignment.objects.select_related("department").order_by(
+                "role", "position"
+            ),
+        ),
+    )
+
+
+def department_list() -> QuerySet[Department]:
+    return Department.objects.annotate(
+        lead_count=Count(
+            "responsibilities", filter=Q(responsibilities__role=Role.LEAD)
+        ),
+        cooperating_count=Count(
+            "responsibilities", filter=Q(responsibilities__role=Role.COOPERATING)
+        ),
+        task_count=Count("responsibilities"),
+    ).order_by("sort_order", "name")
+
+
+def department_detail() -> QuerySet[Department]:
+    return Department.objects.prefetch_related("members", "member_of", "aliases")
+
+
+def department_responsibilities(
+    department: Department, tasks: QuerySet[Task]
+) -> dict[str, list[Responsibility]]:
+    """The department's tasks grouped by role, its groups' tasks included."""
+    rows = (
+        Responsibility.objects.filter(
+            Q(department=department) | Q(department__members=department),
+            task__in=tasks,
+        )
+        .select_related("task__key_task", "department")
+        .order_by("task__policy__number", "task__number")
+        .distinct()
+    )
+    grouped: dict[str, list[Responsibility]] = {role: [] for role in Role.values}
+    for responsibility in rows:
+        grouped[responsibility.role].append(responsibility)
+    return grouped
+
+
+def key_task_choices() -> QuerySet[KeyTask]:
+    return KeyTask.objects.order_by("policy__number", "number")
+
+
+def section_choices() -> QuerySet[Section]:
+    return Section.objects.order_by("policy__number", "number")

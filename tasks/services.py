@@ -1,0 +1,589 @@
+"""Every write to the policy data: the two imports and role assignment.
+
+Each import is one transaction: it validates the whole input first, writes
+nothing when anything is wrong, and reports what it created, changed and
+left alone. Either import may run first; running both in any order gives
+the same data, because roles are derived from what both have loaded.
+"""
+
+import difflib
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from audit.services import audit_record
+from policytext.text import name_key
+from tasks.models import (
+    Department,
+    ImportKind,
+    ImportRecord,
+    KeyTask,
+    KeyTaskAssignment,
+    Policy,
+    Responsibility,
+    Role,
+    Section,
+    Task,
+)
+
+from .importers.annex import AnnexSheet
+from .importers.departments import DepartmentDirectory
+from .importers.errors import ImportFailed
+from .importers.policy_text import PolicyText
+
+# Below this similarity the annex's and the text's names of the same
+# numbered key task are taken to be different key tasks.
+KEY_TASK_NAME_MIN_SIMILARITY = 0.6
+# The best match must beat the next best by this much to be taken.
+KEY_TASK_NAME_MIN_MARGIN = 0.1
+
+
+class Action:
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class RowOutcome:
+    number: int
+    action: str
+    label: str
+    changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    object_id: int | None = None
+    obj: object | None = None
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowOutcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"新增 {self.count(Action.CREATED)} 条,"
+            f"更新 {self.count(Action.UPDATED)} 条,"
+            f"未变 {self.count(Action.UNCHANGED)} 条"
+        )
+
+
+class _DryRun(Exception):
+    pass
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def annex_import(
+    *,
+    policy_number: str,
+    sheet: AnnexSheet,
+    file_name: str,
+    sha256: str,
+    user=None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Load the annex's tasks and the departments it lists for each.
+
+    Tasks are matched on (policy, number): an edited row updates its task in
+    place. The annex's key tasks are numbered in order of appearance and
+    matched with the text's by number, refusing a pair whose names differ
+    too much.
+    """
+    directory = DepartmentDirectory.load()
+    unknown: list[str] = []
+    departments_of: dict[int, list[Department]] = {}
+    for row in sheet.rows:
+        departments_of[row.number] = directory.resolve_all(
+            directory.split(row.departments),
+            f"工作表“{sheet.sheet_name}”第{row.row}行“责任部门”列",
+            unknown,
+        )
+    if unknown:
+        raise ImportFailed(_unknown_departments_message(unknown))
+
+    report = ImportReport(notes=list(sheet.notes), dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            policy, _ = Policy.objects.get_or_create(number=policy_number)
+            key_tasks = _annex_key_tasks(policy, sheet, report)
+            _annex_tasks(policy, sheet, key_tasks, departments_of, report)
+            report.notes.extend(policy_assign_roles(policy=policy))
+            _record(policy, ImportKind.ANNEX, file_name, sha256, user, report)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+def policy_text_import(
+    *,
+    document: PolicyText,
+    file_name: str,
+    sha256: str,
+    user=None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Load the document's header, sections, key tasks and the roles that
+    each key task's 〔牵头单位:…;配合单位:…〕 note gives."""
+    directory = DepartmentDirectory.load()
+    unknown: list[str] = []
+    errors: list[str] = []
+    roles_of: dict[int, list[tuple[Department, str]]] = {}
+    for item in document.key_tasks:
+        where = f"第{item.line}行(重点任务{item.number})"
+        leads = directory.resolve_all(
+            directory.split(item.lead), f"{where}牵头单位", unknown
+        )
+        cooperating = directory.resolve_all(
+            directory.split(item.cooperating), f"{where}配合单位", unknown
+        )
+        for department in set(leads) & set(cooperating):
+            errors.append(f"{where}:“{department}”同时列为牵头单位和配合单位。")
+        roles_of[item.number] = [(d, Role.LEAD) for d in leads] + [
+            (d, Role.COOPERATING) for d in cooperating if d not in leads
+        ]
+    if unknown:
+        errors.insert(0, _unknown_departments_message(unknown))
+    if errors:
+        raise ImportFailed(errors)
+
+    report = ImportReport(notes=list(document.notes), dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            policy = _policy_header(document, report)
+            sections = _sections(policy, document, report)
+            _text_key_tasks(policy, document, sections, roles_of, report)
+            report.notes.extend(policy_assign_roles(policy=policy))
+            _record(policy, ImportKind.POLICY, file_name, sha256, user, report)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+@transaction.atomic
+def policy_assign_roles(*, policy: Policy) -> list[str]:
+    """Give each annex responsibility the role the text's note gives its
+    department for the key task, and report what does not match.
+
+    A department the annex lists but the note does not keeps the role
+    未明确; one the note lists but no annex row of the key task does is
+    reported. Neither is guessed.
+    """
+    assignments = KeyTaskAssignment.objects.filter(key_task__policy=policy)
+    role_of = {(a.key_task_id, a.department_id): a.role for a in assignments}
+    assigned = defaultdict(list)
+    for assignment in assignments.select_related("department", "key_task"):
+        assigned[assignment.key_task].append(assignment)
+    responsibilities = list(
+        Responsibility.objects.filter(task__policy=policy).select_related(
+            "task__key_task", "department"
+        )
+    )
+    changed = []
+    listed = defaultdict(set)
+    unmatched = defaultdict(list)
+    for responsibility in responsibilities:
+        key_task = responsibility.task.key_task
+        listed[key_task.pk].add(responsibility.department_id)
+        role = role_of.get((key_task.pk, responsibility.department_id))
+        if role is None:
+            role = Role.UNSPECIFIED
+            if assigned.get(key_task):
+                unmatched[key_task].append(responsibility)
+        if responsibility.role != role:
+            responsibility.role = role
+            changed.append(responsibility)
+    Responsibility.objects.bulk_update(changed, ["role"])
+
+    notes = []
+    if responsibilities and not role_of:
+        notes.append("政策正文尚未导入:各责任部门的牵头、配合角色待正文导入后确定。")
+    for key_task, items in sorted(unmatched.items(), key=lambda kv: kv[0].number):
+        names = "、".join(f"“{r.department}”(任务{r.task.number})" for r in items)
+        notes.append(
+            f"重点任务{key_task.number}:附件列出{names},正文分工未列,角色未明确。"
+        )
+    for key_task, items in sorted(assigned.items(), key=lambda kv: kv[0].number):
+        if not listed.get(key_task.pk):
+            continue
+        missing = [a for a in items if a.department_id not in listed[key_task.pk]]
+        if missing:
+            names = "、".join(
+                f"“{a.department}”({a.get_role_display()})" for a in missing
+            )
+            notes.append(
+                f"重点任务{key_task.number}:正文分工列出{names},附件对应任务中未列。"
+            )
+    return notes
+
+
+def _unknown_departments_message(unknown: list[str]) -> str:
+    return (
+        "以下部门名称无法识别,未导入任何数据。请在“部门别名”中把它们对应到已有部门"
+        "(或新增部门)后重新导入:\n" + "\n".join(unknown)
+    )
+
+
+def _similarity(a: str, b: str) -> float:
+    a, b = name_key(a), name_key(b)
+    if a == b:
+        return 1.0
+    if a in b or b in a:
+        return 0.95
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _pair_by_name(
+    titles: dict[int, str], others: dict[int, str], what: str, other_what: str
+) -> dict[int, int]:
+    """Pair each of ``titles`` with the one of ``others`` whose name it
+    clearly resembles most; refuse, naming it, any that resembles none or
+    two about equally, or that another has already claimed."""
+    pairs: dict[int, int] = {}
+    claimed: dict[int, int] = {}
+    errors = []
+    for key, title in titles.items():
+        scored = sorted(
+            ((_similarity(title, other), number) for number, other in others.items()),
+            reverse=True,
+        )
+        best, number = scored[0] if scored else (0.0, None)
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        if best < KEY_TASK_NAME_MIN_SIMILARITY:
+            errors.append(f"{what}“{title}”在{other_what}中找不到对应的重点任务。")
+        elif best < 1.0 and best - runner_up < KEY_TASK_NAME_MIN_MARGIN:
+            errors.append(
+                f"{what}“{title}”与{other_what}中的多项重点任务名称相近,无法确定对应关系。"
+            )
+        elif number in claimed:
+            errors.append(
+                f"{what}“{title}”与“{titles[claimed[number]]}”对应到{other_what}的"
+                f"同一项重点任务“{others[number]}”。"
+            )
+        else:
+            claimed[number] = key
+            pairs[key] = number
+    if errors:
+        raise ImportFailed(errors)
+    return pairs
+
+
+def _annex_key_tasks(
+    policy: Policy, sheet: AnnexSheet, report: ImportReport
+) -> dict[str, KeyTask]:
+    """The key task of each annex title, by name. Before the text is
+    loaded the annex numbers its key tasks in order of appearance; once it
+    is, each annex title is paired with the text's key task of that name."""
+    existing = {k.number: k for k in KeyTask.objects.filter(policy=policy)}
+    titles = dict(enumerate(sheet.key_task_titles(), start=1))
+    texts = {n: k.title for n, k in existing.items() if k.title}
+    numbers = (
+        _pair_by_name(titles, texts, "附件中的重点任务", "正文")
+        if texts
+        else {position: position for position in titles}
+    )
+    by_title: dict[str, KeyTask] = {}
+    for position, title in titles.items():
+        number = numbers[position]
+        key_task = existing.get(number)
+        if key_task is None:
+            key_task = KeyTask.objects.create(
+                policy=policy, number=number, annex_title=title
+            )
+        else:
+            if key_task.title and name_key(key_task.title) != name_key(title):
+                report.notes.append(
+                    f"重点任务{number}:附件作“{title}”,正文作“{key_task.title}”。"
+                )
+            if key_task.annex_title != title:
+                if key_task.annex_title:
+                    report.notes.append(
+                        f"重点任务{number}的附件名称由“{key_task.annex_title}”"
+                        f"改为“{title}”。"
+                    )
+                key_task.annex_title = title
+                key_task.save(update_fields=["annex_title"])
+        by_title[name_key(title)] = key_task
+    return by_title
+
+
+def _annex_tasks(policy, sheet, key_tasks, departments_of, report) -> None:
+    existing = {
+        t.number: t
+        for t in Task.objects.filter(policy=policy).prefetch_related(
+            "responsibilities__department"
+        )
+    }
+    for row in sheet.rows:
+        key_task = key_tasks[name_key(row.key_task)]
+        wanted = departments_of[row.number]
+        task = existing.get(row.number)
+        if task is None:
+            task = Task.objects.create(
+                policy=policy,
+                key_task=key_task,
+                number=row.number,
+                requirement=row.requirement,
+                departments_text=row.departments,
+            )
+            Responsibility.objects.bulk_create(
+                Responsibility(task=task, department=d, position=i)
+                for i, d in enumerate(wanted)
+            )
+            report.rows.append(
+                RowOutcome(
+                    row.number, Action.CREATED, str(task), object_id=task.pk, obj=task
+                )
+            )
+            continue
+        changes = {}
+        for name, value in (
+            ("key_task", key_task),
+            ("requirement", row.requirement),
+            ("departments_text", row.departments),
+        ):
+            old = getattr(task, name)
+            if old != value:
+                changes[name] = (str(old), str(value))
+                setattr(task, name, value)
+        if changes:
+            task.save(update_fields=list(changes))
+        current = list(task.responsibilities.all())
+        if [r.department_id for r in current] != [d.pk for d in wanted]:
+            changes["departments"] = (
+                "、".join(r.department.name for r in current),
+                "、".join(d.name for d in wanted),
+            )
+            _sync_responsibilities(task, current, wanted)
+        action = Action.UPDATED if changes else Action.UNCHANGED
+        report.rows.append(
+            RowOutcome(row.number, action, str(task), changes, task.pk, task)
+        )
+    numbers = {row.number for row in sheet.rows}
+    absent = sorted(set(existing) - numbers)
+    if absent:
+        report.notes.append(
+            "库中已有、本次附件未列的任务未删除:"
+            + "、".join(f"任务{n}" for n in absent)
+            + "。"
+        )
+
+
+def _sync_responsibilities(task, current, wanted) -> None:
+    by_department = {r.department_id: r for r in current}
+    wanted_ids = {d.pk for d in wanted}
+    Responsibility.objects.filter(task=task).exclude(
+        department_id__in=wanted_ids
+    ).delete()
+    to_update, to_create = [], []
+    for position, department in enumerate(wanted):
+        responsibility = by_department.get(department.pk)
+        if responsibility is None:
+            to_create.append(
+                Responsibility(task=task, department=department, position=position)
+            )
+        elif responsibility.position != position:
+            responsibility.position = position
+            to_update.append(responsibility)
+    Responsibility.objects.bulk_update(to_update, ["position"])
+    Responsibility.objects.bulk_create(to_create)
+
+
+HEADER_LABELS = {
+    "text": "正文",
+    "title": "标题",
+    "issuer": "发文机关",
+    "index_number": "索引号",
+    "issued_on": "成文日期",
+    "repealed_on": "废止日期",
+    "validity": "有效性",
+}
+
+
+def _policy_header(document: PolicyText, report: ImportReport) -> Policy:
+    policy, created = Policy.objects.get_or_create(number=document.number)
+    fields = {name: getattr(document, name) for name in HEADER_LABELS}
+    changed = [name for name, value in fields.items() if getattr(policy, name) != value]
+    if changed and not created and policy.title:
+        report.notes.append(
+            "政策信息已更新:"
+            + ";".join(
+                "正文有修改"
+                if name == "text"
+                else f"{HEADER_LABELS[name]} {getattr(policy, name) or '(空)'} → "
+                f"{fields[name] or '(空)'}"
+                for name in changed
+            )
+            + "。"
+        )
+    for name in changed:
+        setattr(policy, name, fields[name])
+    if changed:
+        policy.save(update_fields=changed)
+    return policy
+
+
+def _sections(
+    policy: Policy, document: PolicyText, report: ImportReport
+) -> dict[int, Section]:
+    existing = {s.number: s for s in Section.objects.filter(policy=policy)}
+    for number, title in document.sections.items():
+        section = existing.get(number)
+        if section is None:
+            existing[number] = Section.objects.create(
+                policy=policy, number=number, title=title
+            )
+        elif section.title != title:
+            report.notes.append(
+                f"主要任务({section.numeral})标题由“{section.title}”改为“{title}”。"
+            )
+            section.title = title
+            section.save(update_fields=["title"])
+    return existing
+
+
+def _renumber_annex_key_tasks(policy: Policy, document: PolicyText) -> None:
+    """Key tasks the annex created before the text was loaded carry the
+    annex's order; give each the number of the text's key task of the
+    same name, refusing names that cannot be paired."""
+    annex_only = {k.pk: k for k in KeyTask.objects.filter(policy=policy, title="")}
+    if not annex_only:
+        return
+    numbers = _pair_by_name(
+        {pk: k.annex_title for pk, k in annex_only.items()},
+        {item.number: item.title for item in document.key_tasks},
+        "附件中的重点任务",
+        "正文",
+    )
+    moving = [pk for pk, number in numbers.items() if annex_only[pk].number != number]
+    if not moving:
+        return
+    # Two steps, so that swapped numbers never collide on the constraint.
+    for pk in moving:
+        KeyTask.objects.filter(pk=pk).update(number=numbers[pk] + 10000)
+    for pk in moving:
+        KeyTask.objects.filter(pk=pk).update(number=numbers[pk])
+
+
+def _text_key_tasks(policy, document, sections, roles_of, report) -> None:
+    _renumber_annex_key_tasks(policy, document)
+    existing = {
+        k.number: k
+        for k in KeyTask.objects.filter(policy=policy).prefetch_related("assignments")
+    }
+    errors = []
+    for item in document.key_tasks:
+        values = {
+            "section": sections.get(item.section) if item.section else None,
+            "title": item.title,
+            "body": item.body,
+            "responsibility_note": item.note,
+        }
+        key_task = existing.get(item.number)
+        if key_task is None:
+            key_task = KeyTask.objects.create(
+                policy=policy, number=item.number, **values
+            )
+            _sync_assignments(key_task, [], roles_of[item.number])
+            report.rows.append(
+                RowOutcome(
+                    item.number,
+                    Action.CREATED,
+                    str(key_task),
+                    {},
+                    key_task.pk,
+                    key_task,
+                )
+            )
+            continue
+        if (
+            key_task.annex_title
+            and _similarity(key_task.annex_title, item.title)
+            < KEY_TASK_NAME_MIN_SIMILARITY
+        ):
+            errors.append(
+                f"第{item.line}行:正文重点任务{item.number}“{item.title}”与附件第"
+                f"{item.number}个重点任务“{key_task.annex_title}”对不上。"
+            )
+            continue
+        if key_task.annex_title and name_key(key_task.annex_title) != name_key(
+            item.title
+        ):
+            report.notes.append(
+                f"重点任务{item.number}:附件作“{key_task.annex_title}”,"
+                f"正文作“{item.title}”。"
+            )
+        changes = {}
+        for name, value in values.items():
+            old = getattr(key_task, name)
+            if old != value:
+                changes[name] = (str(old or ""), str(value or ""))
+                setattr(key_task, name, value)
+        if changes:
+            key_task.save(update_fields=list(changes))
+        current = list(key_task.assignments.all())
+        if _sync_assignments(key_task, current, roles_of[item.number]):
+            changes["assignments"] = ("", item.note)
+        action = Action.UPDATED if changes else Action.UNCHANGED
+        report.rows.append(
+            RowOutcome(
+                item.number, action, str(key_task), changes, key_task.pk, key_task
+            )
+        )
+    if errors:
+        raise ImportFailed(errors)
+
+
+def _sync_assignments(key_task, current, wanted) -> bool:
+    have = {(a.department_id, a.role, a.position) for a in current}
+    want = {(d.pk, role, i) for i, (d, role) in enumerate(wanted)}
+    if have == want:
+        return False
+    KeyTaskAssignment.objects.filter(key_task=key_task).delete()
+    KeyTaskAssignment.objects.bulk_create(
+        KeyTaskAssignment(key_task=key_task, department=d, role=role, position=i)
+        for i, (d, role) in enumerate(wanted)
+    )
+    return True
+
+
+def _record(policy, kind, file_name, sha256, user, report: ImportReport) -> None:
+    record = ImportRecord.objects.create(
+        policy=policy,
+        kind=kind,
+        file_name=file_name[:255],
+        sha256=sha256,
+        created_count=report.count(Action.CREATED),
+        updated_count=report.count(Action.UPDATED),
+        unchanged_count=report.count(Action.UNCHANGED),
+        notes="\n".join(report.notes),
+        imported_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    if report.dry_run:
+        return  # rolled back with everything else
+    # The whole import is one record, with its counts, not one per row.
+    audit_record(
+        action=f"import.{kind}",
+        actor=record.imported_by,
+        obj=record,
+        after={
+            "policy": policy.number,
+            "file_name": record.file_name,
+            "sha256": sha256,
+            "created": record.created_count,
+            "updated": record.updated_count,
+            "unchanged": record.unchanged_count,
+        },
+    )
