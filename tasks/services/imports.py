@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from audit.services import audit_record
+from policytext.structure import PolicyText
 from policytext.text import name_key
 
 from ..importers.annex import AnnexSheet
 from ..importers.departments import DepartmentDirectory
 from ..importers.errors import ImportFailed
-from ..importers.policy_text import PolicyText
 from ..models import (
     Department,
     ImportKind,
