@@ -1,5 +1,13 @@
 """Reading Chinese policy documents: plain Python, no Django.
 
 Everything here works on a string and returns plain values, so it can be
-used from a shell on any text and tested without a database.
+used from a shell on any text and tested without a database:
+
+- text: full/half width, wraps and spaces, name keys, whole numbers;
+- numerals: Chinese numerals (十二, 一万五千);
+- structure: header, 主要任务 sections, key tasks and their role notes;
+- targets: quantified targets in a sentence;
+- extraction: the candidate targets of a whole policy (annex rows and text).
+
+A problem with the text raises errors.ReadFailed, in Chinese.
 """

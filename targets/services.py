@@ -231,7 +231,7 @@ def period_as_of(period) -> datetime.date:
 
 def policy_targets_extract(*, policy, dry_run: bool = False) -> ExtractReport:
     """Run the parser over a loaded policy: its annex rows and its text."""
-    from .extraction import extract_candidates
+    from policytext.extraction import extract_candidates
 
     rows = [
         (task.number, task.key_task.number, task.requirement)

@@ -14,8 +14,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from audit.services import audit_record
+from policytext.structure import PolicyText
 from policytext.text import name_key
-from tasks.models import (
+
+from .importers.annex import AnnexSheet
+from .importers.departments import DepartmentDirectory
+from .importers.errors import ImportFailed
+from .models import (
     Department,
     ImportKind,
     ImportRecord,
@@ -27,11 +32,6 @@ from tasks.models import (
     Section,
     Task,
 )
-
-from .importers.annex import AnnexSheet
-from .importers.departments import DepartmentDirectory
-from .importers.errors import ImportFailed
-from .importers.policy_text import PolicyText
 
 # Below this similarity the annex's and the text's names of the same
 # numbered key task are taken to be different key tasks.

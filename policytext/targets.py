@@ -33,13 +33,33 @@ half-width first, so the patterns themselves use , ; : ( ) %.
 """
 
 import datetime
+import enum
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from policytext.text import clean_text, to_half_width
+from .numerals import CHARACTERS, chinese_number
+from .text import clean_text, to_half_width
 
-from .models import Comparator, TargetKind
+
+class Comparator(enum.StrEnum):
+    """The values of targets.models.Comparator, which adds the labels."""
+
+    AT_LEAST = "gte"
+    ABOVE = "gt"
+    ABOUT = "about"
+
+
+class TargetKind(enum.StrEnum):
+    """The values of targets.models.TargetKind, which adds the labels."""
+
+    CUMULATIVE = "cumulative"
+    ANNUAL = "annual"
+    PERCENTAGE = "percentage"
+    MILESTONE = "milestone"
+    RELATIVE = "relative"
+    RECURRING = "recurring"
+
 
 DUN = "\u3001"  # the enumeration comma between items of a list
 FULL_STOP = "\u3002"
@@ -114,8 +134,7 @@ _TOKEN = re.compile(
     rf"(?P<unit>{_UNIT_PATTERN})"
     r"(?P<post>及以上|以上|左右)?"
 )
-_CN_DIGITS = "零一二三四五六七八九"
-_CN_NUMBER = "零\u3007一二两三四五六七八九十百千万亿"
+_CN_NUMBER = CHARACTERS
 _CN_TOKEN = re.compile(
     r"(?:达到|突破|超过|不少于|不低于|至少|达)"
     rf"(?P<num>[{_CN_NUMBER}]+)(?P<about1>[余多])?"
@@ -266,25 +285,6 @@ def split_top_level(text: str, separators: str) -> list[str]:
     return pieces
 
 
-def chinese_number(text: str) -> int:
-    """十万 → 100000, 一万五千 → 15000, 两 → 2."""
-    total = section = digit = 0
-    for char in text:
-        if char in "\u3007零":
-            digit = 0
-        elif char == "两":
-            digit = 2
-        elif char in _CN_DIGITS:
-            digit = _CN_DIGITS.index(char)
-        elif char in "十百千":
-            section += (digit or 1) * {"十": 10, "百": 100, "千": 1000}[char]
-            digit = 0
-        else:  # 万, 亿
-            total += (section + digit) * _MULTIPLIERS[char]
-            section = digit = 0
-    return total + section + digit
-
-
 def _depths(text: str) -> list[int]:
     """Bracket and quote depth of each character; a bracket counts as
     inside itself."""
@@ -377,11 +377,15 @@ def _tokens(text: str) -> list[_Token]:
             token.excluded = "ordinal"
         found.append(token)
     for match in _CN_TOKEN.finditer(masked):
+        try:
+            value = chinese_number(match["num"])
+        except ValueError:  # "达到三四家" gives no value to read
+            continue
         found.append(
             _Token(
                 start=match.start("num"),
                 end=match.end(),
-                value=Decimal(chinese_number(match["num"])),
+                value=Decimal(value),
                 unit=match["unit"],
                 post=match["post"] or "",
                 about=bool(match["about1"]),

@@ -12,8 +12,7 @@ from typing import NamedTuple
 
 import pytest
 
-from policytext.text import name_key
-from targets.extraction import (
+from policytext.extraction import (
     extract_candidates,
     fingerprint,
     goal_paragraphs,
@@ -21,7 +20,8 @@ from targets.extraction import (
     policy_deadline,
     similarity,
 )
-from targets.parsing import parse_targets
+from policytext.targets import parse_targets
+from policytext.text import name_key
 from tasks.importers.annex import read_annex
 from tests.conftest import ANNEX_PATH, POLICY_PATH
 

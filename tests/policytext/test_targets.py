@@ -12,9 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from targets.parsing import (
+from policytext.targets import (
     EXCLUSIONS,
-    chinese_number,
     excluded_numbers,
     normalise,
     parse_targets,
@@ -482,21 +481,6 @@ def test_wrapped_text_is_read_as_one_line():
 def test_the_sentence_is_kept_clean():
     target = only("到2025年\uff0c规模以上铜企业达到230家\u3002推动转型。")
     assert target.sentence == "到2025年,规模以上铜企业达到230家"
-
-
-@pytest.mark.parametrize(
-    ("numeral", "value"),
-    [
-        ("十", 10),
-        ("十二", 12),
-        ("两", 2),
-        ("一百", 100),
-        ("十万", 100000),
-        ("一万五千", 15000),
-    ],
-)
-def test_chinese_number(numeral, value):
-    assert chinese_number(numeral) == value
 
 
 def test_normalise_folds_marks_and_drops_the_responsibility_note():

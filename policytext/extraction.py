@@ -14,10 +14,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from policytext.text import clean_text, to_half_width
-from tasks.importers.policy_text import CHAPTER, KEY_TASK, MAIN_TASKS
-
-from .parsing import ParsedTarget, parse_targets
+from .structure import CHAPTER, KEY_TASK, MAIN_TASKS
+from .targets import ParsedTarget, parse_targets
+from .text import clean_text, to_half_width
 
 GOALS = re.compile(
     r"^[一二三四五六七八九十]+\u3001\s*(?:发展目标|主要目标|工作目标|总体目标)"
