@@ -46,11 +46,11 @@ DATE_SENSITIVE = {
     "tests/targets/test_pages.py",
     "tests/targets/test_progress.py",
     "tests/targets/test_readings.py",
-    "tests/tasks/test_dashboard.py",
-    "tests/tasks/test_reminders.py",
-    "tests/tasks/test_report_pages.py",
-    "tests/tasks/test_report_workflow.py",
-    "tests/tasks/test_urging.py",
+    "tests/dispatch/test_dashboard.py",
+    "tests/dispatch/test_reminders.py",
+    "tests/dispatch/test_report_pages.py",
+    "tests/dispatch/test_report_workflow.py",
+    "tests/dispatch/test_urging.py",
 }
 
 

@@ -74,6 +74,24 @@ def test_every_other_role_is_refused(client, users, role):
 
 
 @pytest.mark.django_db
+def test_rows_recorded_before_the_monthly_loop_moved_app_are_read_under_its_name(
+    client, auditor
+):
+    """A row is never rewritten: reports recorded as tasks.progressreport
+    before the move are found and named as the reports they are."""
+    add(object_repr="旧", object_type="tasks.progressreport", object_id="7")
+    add(object_repr="新", object_type="dispatch.progressreport", object_id="9")
+    add(object_repr="任务", object_type="tasks.task", object_id="1")
+    client.force_login(auditor)
+
+    response = client.get(URL, {"object_type": "dispatch.progressreport"})
+
+    assert sorted(shown(response)) == ["新", "旧"]
+    assert "进展报告 #7" in response.content.decode()
+    assert "tasks.progressreport" not in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_filters_by_user_department_object_action_and_date(client, auditor):
     today = timezone.localdate()
     add(

@@ -1,7 +1,8 @@
-"""Upload paths that tests/tasks does not already cover: the admin's annex
-import (django-import-export) and the evidence file's size, checked before
-the upload is read, and its entry count. The annex command, the report
-sheet and evidence type and bomb checks are proved in tests/tasks."""
+"""Upload paths that tests/tasks and tests/dispatch do not already cover:
+the admin's annex import (django-import-export) and the evidence file's
+size, checked before the upload is read, and its entry count. The annex
+command is proved in tests/tasks, the report sheet and evidence type and
+bomb checks in tests/dispatch."""
 
 import io
 import zipfile

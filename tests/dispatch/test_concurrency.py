@@ -25,7 +25,7 @@ import dispatch.services.sheet as sheet_module
 from audit.models import AuditEvent
 from dispatch import services
 from dispatch.models import PeriodStatus, ProgressReport
-from tests.tasks.test_report_sheet import Sheet, fetch, upload
+from tests.dispatch.test_report_sheet import Sheet, fetch, upload
 
 pytestmark = [
     pytest.mark.skipif(
