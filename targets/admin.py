@@ -13,7 +13,24 @@ from common.http import SafeQueryAdminMixin
 from tasks.models import Policy
 
 from . import services
+from .cache import public_page_changed
 from .models import PlanPoint, Reading, Target
+
+
+class PublicPageAdminMixin:
+    """A target or reading changed or deleted here changes the public page."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        public_page_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        public_page_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        public_page_changed()
 
 
 class PlanPointInline(admin.TabularInline):
@@ -22,7 +39,9 @@ class PlanPointInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+class TargetAdmin(
+    PublicPageAdminMixin, SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin
+):
     change_list_template = "targets/admin_target_change_list.html"
     list_display = (
         "metric",
@@ -142,7 +161,9 @@ class TargetAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Reading)
-class ReadingAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+class ReadingAdmin(
+    PublicPageAdminMixin, SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin
+):
     """Readings are written by the monthly reports and the reviewer's form,
     which check them; here they are read, and a mistaken one deleted."""
 

@@ -12,6 +12,7 @@ from audit.services import audit_record, snapshot
 from tasks.models import KeyTask, Role, Task
 
 from . import permissions
+from .cache import public_page_changed
 from .models import Reading, ReadingSource, ReviewStatus, Target, TargetKind
 
 # What the audit trail keeps of a reading.
@@ -114,6 +115,7 @@ def target_decide(*, target: Target, accept: bool, actor) -> Target:
     target.reviewed_by = actor
     target.reviewed_at = timezone.now()
     target.save(update_fields=fields)
+    public_page_changed()
     audit_record(
         action="target.decide",
         actor=actor,
@@ -208,6 +210,7 @@ def reading_record(
             entered_by=actor,
             note=note,
         )
+    public_page_changed()
     audit_record(
         action="reading.record",
         actor=actor,
@@ -272,4 +275,5 @@ def readings_import(*, rows, actor=None) -> list[Reading]:
             errors.append(f"第{row.row}行:{exc}")
     if errors:
         raise TargetError("\n".join(errors))
+    public_page_changed()
     return readings

@@ -4,7 +4,6 @@ its readings, the Excel export, and the public page (政务公开)."""
 import datetime
 import io
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -12,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
@@ -20,6 +18,7 @@ from audit.services import audit_record
 from tasks.services import file_digest
 
 from . import exports, permissions, selectors, services
+from .cache import cached_public_page
 from .forms import ReadingForm
 from .models import ReadingSource, Target, TargetKind
 from .progress import Progress, Status, Verdict, expected_value, progress_of, start_of
@@ -76,7 +75,7 @@ class PublicBoardView(TemplateView):
         return context
 
 
-public = cache_page(settings.PUBLIC_PAGE_CACHE_SECONDS)(PublicBoardView.as_view())
+public = cached_public_page(PublicBoardView.as_view())
 
 
 @require_GET

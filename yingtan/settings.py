@@ -138,6 +138,34 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# -- More than one server ------------------------------------------------------
+# Production runs several gunicorn processes, possibly on several machines,
+# over one database. What one process writes, every other must see: the
+# sessions and django-axes's failed sign-ins live in the database, and the
+# cache (the public page's, targets.cache) in Redis, which production
+# must name. Without REDIS_URL each process keeps its own cache in memory,
+# so that the README's first command needs nothing but Python.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if PRODUCTION and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "生产环境(DJANGO_ENV=production)必须在环境变量 REDIS_URL 中设置 Redis 地址,"
+        "如 redis://127.0.0.1:6379/0:各 gunicorn 进程共用这一缓存,"
+        "公开页面在读数审核通过后才能在所有进程中同时更新。"
+    )
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "yingtan",
+        # A Redis that stops answering fails a request in two seconds
+        # rather than holding a gunicorn worker.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"accounts.validators.{name}"}
@@ -243,7 +271,8 @@ REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", 3))
 TARGET_GREEN_AT = float(os.environ.get("TARGET_GREEN_AT", 0.95))
 TARGET_YELLOW_AT = float(os.environ.get("TARGET_YELLOW_AT", 0.75))
 TARGET_STALE_MONTHS = int(os.environ.get("TARGET_STALE_MONTHS", 2))
-# The public page is cached this many seconds.
+# The public page is cached at most this many seconds: a change to what it
+# shows drops it at once (targets.cache).
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 300))
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -30,6 +30,7 @@ from dispatch.models import (
     Urge,
 )
 from targets import services as target_services
+from targets.cache import public_page_changed
 from targets.models import ReadingSource
 from tasks.models import Department, Responsibility
 
@@ -331,6 +332,9 @@ def report_transition(
             actor=actor,
             reason=reason,
         )
+        # A report's readings count only while it is approved.
+        if S.APPROVED in (report.state, target):
+            public_page_changed()
         audit_record(
             action=f"report.{action}",
             actor=actor,

@@ -28,6 +28,7 @@ CLEARED = (
     "CSRF_TRUSTED_ORIGINS",
     "DJANGO_ENV",
     "DJANGO_SETTINGS_MODULE",
+    "REDIS_URL",
 )
 
 
@@ -49,6 +50,8 @@ def production(tmp_path: Path, **values: str) -> dict[str, str]:
         "SECRET_KEY": get_random_secret_key(),
         "AUDIT_CHAIN_KEY": get_random_secret_key(),
         "ALLOWED_HOSTS": "portal.example",
+        # Named, not reached: no page these tests ask for uses the cache.
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     return environment(tmp_path, **{**settings, **values})
 
@@ -105,6 +108,41 @@ def test_production_refuses_to_start_with_debug_on(tmp_path):
 
     assert result.returncode != 0
     assert "不得开启 DEBUG" in result.stderr
+
+
+def test_production_refuses_to_start_without_redis(tmp_path):
+    """Several gunicorn processes share the cache, or a reading approved in
+    one leaves the public page stale in the others."""
+    result = manage(production(tmp_path, REDIS_URL=""), "check")
+
+    assert result.returncode != 0
+    assert "必须在环境变量 REDIS_URL 中设置 Redis 地址" in result.stderr
+
+
+def cache_settings(env: dict[str, str]) -> str:
+    probe = "from django.conf import settings; print(settings.CACHES['default'])"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "yingtan.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_without_redis_each_process_caches_in_its_own_memory(tmp_path):
+    assert "LocMemCache" in cache_settings(environment(tmp_path))
+
+
+def test_redis_url_makes_every_process_share_the_redis_cache(tmp_path):
+    env = environment(tmp_path, REDIS_URL="redis://127.0.0.1:6379/3")
+    shown = cache_settings(env)
+
+    assert "django.core.cache.backends.redis.RedisCache" in shown
+    assert "redis://127.0.0.1:6379/3" in shown
 
 
 def test_an_unknown_environment_name_is_refused(tmp_path):
