@@ -79,15 +79,17 @@ def department_detail() -> QuerySet[Department]:
 def department_responsibilities(
     department: Department, tasks: QuerySet[Task]
 ) -> dict[str, list[Responsibility]]:
-    """The department's tasks grouped by role, its groups' tasks included."""
+    """The department's tasks grouped by role, its groups' tasks included.
+
+    The groups come from ``department.member_of`` (prefetched by
+    ``department_detail``), so that the query looks responsibilities up by
+    department in their index instead of joining every one of them to the
+    groups' members."""
+    units = [department.pk, *(group.pk for group in department.member_of.all())]
     rows = (
-        Responsibility.objects.filter(
-            Q(department=department) | Q(department__members=department),
-            task__in=tasks,
-        )
+        Responsibility.objects.filter(department_id__in=units, task__in=tasks)
         .select_related("task__key_task", "department")
         .order_by("task__policy__number", "task__number")
-        .distinct()
     )
     grouped: dict[str, list[Responsibility]] = {role: [] for role in Role.values}
     for responsibility in rows:

@@ -1,16 +1,18 @@
 """Reads for the reviewer's 月调度 dashboard.
 
-Each function answers one block of the page with a fixed number of queries,
-however many departments, tasks and periods there are: aggregates are
-counted by the database, the task × month board is laid out in Python from
-one query of reports and one of tasks.
+The page shows one policy at a time. Each function answers one block of
+it with a fixed number of queries, however many departments, tasks and
+periods there are, and reads only the rows of the period, year and policy
+shown, not the database's history: aggregates are counted by the
+database, the task × month board is laid out in Python from one query of
+reports and one of tasks.
 """
 
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from dispatch.models import (
@@ -21,7 +23,7 @@ from dispatch.models import (
     ReportTransition,
     Urge,
 )
-from tasks.models import Role, Task
+from tasks.models import Policy, Role, Task
 
 from ..services.reports import MOVES, deadline_passed
 from .reports import PENDING_STATES
@@ -71,12 +73,36 @@ class PeriodCounts:
         ]
 
 
-def period_counts(period: ReportingPeriod) -> PeriodCounts:
-    """One aggregate query over the period's reports."""
+def policy_choices() -> list[Policy]:
+    """Every policy with the number of its tasks, for the switcher; one
+    query."""
+    return list(Policy.objects.annotate(task_count=Count("tasks")).order_by("number"))
+
+
+def default_policy(
+    policies: list[Policy], today: datetime.date | None = None
+) -> Policy | None:
+    """The policy shown unless another is asked for: of those in force,
+    the one with the most tasks (the first by number on a tie)."""
+    today = today or timezone.localdate()
+
+    def rank(policy: Policy) -> tuple[bool, int]:
+        repealed = policy.repealed_on is not None and policy.repealed_on <= today
+        return (not repealed, policy.task_count)
+
+    return max(policies, key=rank, default=None)
+
+
+def _policy_reports(period: ReportingPeriod, policy: Policy | None):
+    return ProgressReport.objects.filter(period=period, task__policy=policy)
+
+
+def period_counts(period: ReportingPeriod, policy: Policy | None) -> PeriodCounts:
+    """One aggregate query over the period's reports on the policy."""
     per_state = {
         state: Count("pk", filter=Q(state=state)) for state in ReportState.values
     }
-    counts = ProgressReport.objects.filter(period=period).aggregate(
+    counts = _policy_reports(period, policy).aggregate(
         expected=Count("pk"),
         on_time=Count("pk", filter=Q(state__in=REPORTED_STATES, is_late=False)),
         late=Count("pk", filter=Q(state__in=REPORTED_STATES, is_late=True)),
@@ -125,16 +151,20 @@ class DepartmentProgress:
 
 
 def department_progress(
-    period: ReportingPeriod, *, now: datetime.datetime | None = None
+    period: ReportingPeriod,
+    policy: Policy | None,
+    *,
+    now: datetime.datetime | None = None,
 ) -> list[DepartmentProgress]:
-    """Every department with reports in the period, worst first: the lowest
+    """Every department with reports on the policy in the period, worst
+    first: the lowest
     share received, then the most received late.
 
     Two queries: the counts per department, and the last urge of each.
     """
     past_deadline = deadline_passed(period, now or timezone.now())
     rows = (
-        ProgressReport.objects.filter(period=period)
+        _policy_reports(period, policy)
         .values("department_id", "department__name", "department__sort_order")
         .annotate(
             expected=Count("pk"),
@@ -197,14 +227,18 @@ class MonthRate:
         return _percent(self.reported, self.expected)
 
 
-def monthly_rates(year: int, periods: Iterable[ReportingPeriod]) -> list[MonthRate]:
-    """The share of reports received, for each month of the year; one
-    aggregate query. ``periods`` (already loaded) tells which months have
-    a period at all."""
-    opened = {p.month for p in periods if p.year == year}
+def monthly_rates(
+    year: int, periods: Iterable[ReportingPeriod], policy: Policy | None
+) -> list[MonthRate]:
+    """The share of the policy's reports received, for each month of the
+    year; one aggregate query. ``periods`` (already loaded) tells which
+    months have a period at all."""
+    opened = {p.pk: p.month for p in periods if p.year == year}
     rows = {
         row["period__month"]: row
-        for row in ProgressReport.objects.filter(period__year=year)
+        for row in ProgressReport.objects.filter(
+            period_id__in=opened, task__policy=policy
+        )
         .values("period__month")
         .annotate(
             expected=Count("pk"),
@@ -215,7 +249,7 @@ def monthly_rates(year: int, periods: Iterable[ReportingPeriod]) -> list[MonthRa
     return [
         MonthRate(
             month=month,
-            has_period=month in opened,
+            has_period=month in opened.values(),
             expected=rows.get(month, {}).get("expected", 0),
             reported=rows.get(month, {}).get("reported", 0),
         )
@@ -223,15 +257,18 @@ def monthly_rates(year: int, periods: Iterable[ReportingPeriod]) -> list[MonthRa
     ]
 
 
-def returned_reports(period: ReportingPeriod) -> list[ProgressReport]:
-    """The period's reports now returned, each with the reason, time and
+def returned_reports(
+    period: ReportingPeriod, policy: Policy | None
+) -> list[ProgressReport]:
+    """The period's reports on the policy now returned, each with the reason, time and
     kind of the move that returned it (the reviewer's 退回, the leader's
     decline, or a reopening); one query."""
     last_return = ReportTransition.objects.filter(
         report=OuterRef("pk"), to_state=ReportState.RETURNED
     ).order_by("-at", "-pk")
     reports = list(
-        ProgressReport.objects.filter(period=period, state=ReportState.RETURNED)
+        _policy_reports(period, policy)
+        .filter(state=ReportState.RETURNED)
         .select_related("task", "department")
         .annotate(
             return_reason=Subquery(last_return.values("reason")[:1]),
@@ -274,6 +311,17 @@ class BoardCell:
     reports: int = 0
     lead: bool = True
 
+    @property
+    def note(self) -> str:
+        """What the cell's tooltip says after its label: of how many
+        reports it shows the worst, and whether none of them leads."""
+        note = ""
+        if self.reports > 1:
+            note = f"({self.reports} 份{'牵头' if self.lead else ''}报告中最差)"
+        if self.report_pk and not self.lead:
+            note += "(无牵头单位)"
+        return note
+
 
 @dataclass(frozen=True)
 class BoardRow:
@@ -289,46 +337,45 @@ def board_key(state: str, proposed_status: str) -> str:
     return state
 
 
-def task_month_board(year: int, periods: Iterable[ReportingPeriod]) -> list[BoardRow]:
-    """Every task × the twelve months of the year, each cell the lead
-    department's report; where several departments lead, the worst of them.
+def task_month_board(
+    year: int, periods: Iterable[ReportingPeriod], policy: Policy | None
+) -> list[BoardRow]:
+    """Every task of the policy × the twelve months of the year, each cell
+    the lead department's report; where several departments lead, the
+    worst of them.
 
     A task with no lead department at all (the annex names only cooperating
     ones, or only a group defined by reference) is shown by the worst of
     the reports it has, so that its row does not stay blank. Two queries:
-    the year's reports, and the tasks.
+    the policy's reports of the year, and its tasks. Which cells have a
+    lead is found here rather than by a ``NOT EXISTS`` in the query, whose
+    cost estimate made PostgreSQL compile the query (JIT) for more time
+    than it ran.
     """
-    opened = {p.month for p in periods if p.year == year}
-    lead_exists = ProgressReport.objects.filter(
-        task=OuterRef("task"), period=OuterRef("period"), role=Role.LEAD
-    )
+    month_of = {p.pk: p.month for p in periods if p.year == year}
     rows = (
-        ProgressReport.objects.filter(period__year=year)
-        .filter(Q(role=Role.LEAD) | ~Exists(lead_exists))
-        .values_list(
-            "task_id", "period__month", "state", "proposed_status", "pk", "role"
-        )
+        ProgressReport.objects.filter(period_id__in=month_of, task__policy=policy)
+        .values_list("task_id", "period_id", "state", "proposed_status", "pk", "role")
         .order_by("pk")
     )
-    worst: dict[tuple[int, int], tuple[str, int]] = {}
-    count: dict[tuple[int, int], int] = {}
-    leads: set[tuple[int, int]] = set()
-    for task_id, month, state, proposed_status, pk, role in rows:
-        cell = (task_id, month)
+    # By (task, month, whether lead): the worst (key, pk) and how many.
+    worst: dict[tuple[int, int, bool], tuple[str, int]] = {}
+    count: dict[tuple[int, int, bool], int] = {}
+    for task_id, period_id, state, proposed_status, pk, role in rows:
+        group = (task_id, month_of[period_id], role == Role.LEAD)
         key = board_key(state, proposed_status)
-        count[cell] = count.get(cell, 0) + 1
-        if role == Role.LEAD:
-            leads.add(cell)
-        if cell not in worst or SEVERITY[key] < SEVERITY[worst[cell][0]]:
-            worst[cell] = (key, pk)
-    tasks = Task.objects.order_by("policy__number", "number")
+        count[group] = count.get(group, 0) + 1
+        if group not in worst or SEVERITY[key] < SEVERITY[worst[group][0]]:
+            worst[group] = (key, pk)
+    opened = set(month_of.values())
     board = []
-    for task in tasks:
+    for task in Task.objects.filter(policy=policy).order_by("number"):
         cells = []
         for month in MONTHS:
-            found = worst.get((task.pk, month))
-            if found:
-                key, pk = found
+            lead = (task.pk, month, True) in worst
+            group = (task.pk, month, lead)
+            if group in worst:
+                key, pk = worst[group]
                 label, mark = BOARD_LOOKS[key]
                 cells.append(
                     BoardCell(
@@ -337,8 +384,8 @@ def task_month_board(year: int, periods: Iterable[ReportingPeriod]) -> list[Boar
                         label=label,
                         mark=mark,
                         report_pk=pk,
-                        reports=count[(task.pk, month)],
-                        lead=(task.pk, month) in leads,
+                        reports=count[group],
+                        lead=lead,
                     )
                 )
             elif month in opened:

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,6 +12,10 @@ from dispatch.models import ReportingPeriod
 
 from .. import permissions, selectors, services
 from ..forms import PeriodForm
+
+# A year of months a page: the list, and the reports it counts, stay
+# short however long the portal runs.
+PERIODS_PER_PAGE = 12
 
 
 def _require_manager(user) -> None:
@@ -35,10 +40,18 @@ def period_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已开放{period}填报期。")
             return redirect("dispatch:period-list")
+    paginator = Paginator(selectors.period_list(), PERIODS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "dispatch/period_list.html",
-        {"periods": selectors.period_summaries(), "form": form},
+        {
+            "periods": selectors.period_summaries(list(page.object_list)),
+            "form": form,
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": page.has_other_pages(),
+        },
         status=400 if form.errors else 200,
     )
 

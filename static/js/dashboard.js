@@ -1,6 +1,7 @@
 /* The 月调度 dashboard: draws its two charts with the vendored Chart.js from
  * the data the page passes in <script id="dashboard-data"
- * type="application/json">, and switches periods as soon as one is picked.
+ * type="application/json">, and switches period or policy as soon as one
+ * is picked.
  * Without this file (or without Chart.js) the page keeps its tables. */
 (function () {
   "use strict";
@@ -19,10 +20,11 @@
   function autoSubmitPeriod() {
     var form = document.getElementById("dash-period-form");
     if (!form) { return; }
-    var select = form.querySelector("select");
     var button = form.querySelector("button");
     if (button) { button.hidden = true; }
-    select.addEventListener("change", function () { form.submit(); });
+    form.querySelectorAll("select").forEach(function (select) {
+      select.addEventListener("change", function () { form.submit(); });
+    });
   }
 
   function readData() {

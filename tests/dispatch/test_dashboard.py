@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +17,17 @@ from django.utils import timezone
 from accounts.roles import RoleName
 from accounts.services import user_create
 from dispatch.models import ProgressReport, ReportState
-from dispatch.selectors.dashboard import board_key
+from dispatch.selectors.dashboard import board_key, default_policy
 from dispatch.services import period_open, report_transition, urge_create
-from tasks.models import Department, Role, Task
+from tasks.models import Department, Policy, Role, Task
 from tests.conftest import fill
-from tests.factories import make_dispatch_data
+from tests.factories import (
+    KeyTaskFactory,
+    PolicyFactory,
+    ResponsibilityFactory,
+    TaskFactory,
+    make_dispatch_data,
+)
 
 GUIXI = "贵溪市人民政府"
 GAOXIN = "高新区管委会"
@@ -146,6 +153,103 @@ def test_default_period_is_the_current_one_and_the_selector_lists_all(
     assert f'<option value="{march.pk}" selected>2025年3月(填报中)</option>' in text
     assert f'<option value="{february.pk}">2025年2月(填报中)</option>' in text
     assert page(client, february).context["period"] == february
+
+
+# The policy switcher
+
+SECOND = "第二份政策的工作要求:到2026年完成测试任务。"
+
+
+@pytest.fixture
+def second(march):
+    """A second policy with one task that 贵溪市 leads, in March too."""
+    second = PolicyFactory(number="鹰人社字〔2025〕9号", title="第二份政策")
+    task = TaskFactory(
+        key_task=KeyTaskFactory(policy=second), number=1, requirement=SECOND
+    )
+    ResponsibilityFactory(task=task, department=Department.objects.get(name=GUIXI))
+    period_open(year=2025, month=3, deadline=ahead())
+    return second
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_the_policy_with_most_tasks_by_default(client, second, users):
+    client.force_login(users["reviewer"])
+    response = page(client)
+    real = Policy.objects.exclude(pk=second.pk).get()
+    assert response.context["policy"] == real
+    assert len(response.context["board"]) == 40
+    assert response.context["counts"].expected == REPORTS_PER_MONTH
+    text = response.content.decode()
+    assert SECOND not in text
+    assert '<select name="policy" id="dash-policy">' in text
+    assert f'<option value="{real.pk}" selected>' in text
+    assert f'<option value="{second.pk}">鹰人社字〔2025〕9号 第二份政策(1 项)' in text
+
+
+@pytest.mark.django_db
+def test_second_policy_tasks_appear_only_when_chosen(client, second, users):
+    client.force_login(users["reviewer"])
+    response = client.get(URL, {"policy": second.pk})
+    assert response.status_code == 200
+    assert response.context["policy"] == second
+    (row,) = response.context["board"]
+    assert row.task.requirement == SECOND
+    assert row.cells[2].key == "draft"
+    report = ProgressReport.objects.get(task=row.task)
+    text = response.content.decode()
+    assert SECOND in text
+    assert reverse("dispatch:report-detail", args=[report.pk]) in text
+    assert f'<option value="{second.pk}" selected>' in text
+    # Every block counts the chosen policy's reports only.
+    assert response.context["counts"].expected == 1
+    assert [(d.name, d.expected) for d in response.context["departments"]] == [
+        (GUIXI, 1)
+    ]
+    assert response.context["months"][2].expected == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("reviewer", 200),
+        ("reporter", 403),
+        ("leader", 403),
+        ("other_department", 403),
+        ("sysadmin", 403),
+    ],
+)
+def test_only_the_reviewer_switches_policy(client, second, users, role, expected):
+    client.force_login(users[role])
+    assert client.get(URL, {"policy": second.pk}).status_code == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("wanted", ["abc", "-1", "1_0", "１", "0"])
+def test_unreadable_policy_answers_400_in_chinese(client, second, users, wanted):
+    client.force_login(users["reviewer"])
+    response = client.get(URL, {"policy": wanted})
+    assert response.status_code == 400
+    assert "政策文件(参数 policy)应为编号" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_unknown_policy_answers_404(client, second, users):
+    client.force_login(users["reviewer"])
+    assert client.get(URL, {"policy": 999999}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_repealed_policy_is_not_the_default(second):
+    real = Policy.objects.exclude(pk=second.pk).get()
+    real.repealed_on = timezone.localdate()
+    policies = [
+        *Policy.objects.filter(pk=second.pk).annotate(task_count=Count("tasks")),
+        real,
+    ]
+    real.task_count = 40
+    assert default_policy(policies) == second
 
 
 # The numbers
@@ -432,20 +536,22 @@ def test_charts_get_their_data_as_json_and_a_table_without_js(client, worked, us
 @pytest.mark.django_db
 def test_dashboard_query_count_does_not_grow_with_data(client, users):
     """Measured on a small data set, then on one with four times the
-    departments, five times the tasks and three times the months."""
+    departments, five times the tasks and three times the months: for the
+    current period and policy, a chosen period, and a chosen policy."""
     client.force_login(users["reviewer"])
     counts = []
     sizes = [(3, 4, 2, 2023), (12, 20, 6, 2024)]
     for departments, tasks, months, year in sizes:
         period = make_dispatch_data(departments, tasks, months, year, users["reviewer"])
-        for params in ({"period": period.pk}, {}):
+        returned = ProgressReport.objects.get(period=period, state="returned")
+        chosen = {"period": period.pk, "policy": returned.task.policy_id}
+        for params in ({"period": period.pk}, {}, chosen):
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(URL, params)
             assert response.status_code == 200
-            assert response.context["returned"]
             counts.append(len(queries))
+        assert response.context["returned"] == [returned]
     assert ProgressReport.objects.filter(period=period).count() > 60
-    assert counts[0] == counts[2], counts
-    assert counts[1] == counts[3], counts
+    assert counts[:3] == counts[3:], counts
     # Three of them save the session, as every request does (idle timeout).
     assert max(counts) <= 17, counts

@@ -118,3 +118,44 @@ def test_department_sees_urges_on_its_home_page(client, period, users):
     client.force_login(users["other_department"])
     page = client.get(reverse("dispatch:my-tasks")).content.decode()
     assert "请于本周五前完成填报。" not in page
+
+
+@pytest.mark.django_db
+def test_period_list_counts_only_the_periods_of_its_page(client, policy, users):
+    """Thirty months: the first page shows the latest twelve, the last one
+    the oldest six, each with its own reports counted, in the same number
+    of queries."""
+    import datetime
+
+    from dispatch.models import ReportingPeriod
+    from dispatch.services import period_open, report_transition
+    from tests.conftest import fill
+
+    for index in range(30):
+        year, month = divmod(index, 12)
+        period_open(
+            year=2020 + year, month=month + 1, deadline=datetime.date(2030, 1, 1)
+        )
+    oldest = ReportingPeriod.objects.get(year=2020, month=1)
+    report = ProgressReport.objects.filter(
+        period=oldest, department__name="贵溪市人民政府"
+    ).first()
+    fill(report, users["reporter"])
+    report_transition(report=report, action="submit", actor=users["reporter"])
+    client.force_login(users["reviewer"])
+    url = reverse("dispatch:period-list")
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get(url, {"page": 3})
+    assert len(first_queries) == len(second_queries)
+    shown = [(p.year, p.month) for p in first.context["periods"]]
+    assert len(shown) == 12
+    assert shown[0] == (2022, 6)
+    periods = second.context["periods"]
+    assert [(p.year, p.month) for p in periods][-1] == (2020, 1)
+    assert len(periods) == 6
+    assert (periods[-1].report_count, periods[-1].submitted_count) == (270, 1)
+    assert (periods[0].report_count, periods[0].submitted_count) == (270, 0)
+    assert 'href="?page=2"' in first.content.decode()
+    assert "第 3 / 3 页" in second.content.decode()
