@@ -159,6 +159,8 @@ class ProgressReport(models.Model):
         indexes = [
             models.Index(fields=["period", "state"]),
             models.Index(fields=["department", "period"]),
+            # The review queue: what waits in a state, the longest first.
+            models.Index(fields=["state", "submitted_at"], name="report_queue"),
         ]
 
     def __str__(self):
