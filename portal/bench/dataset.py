@@ -285,7 +285,7 @@ class _Chain:
 
 def _months_ending(today: datetime.date, count: int) -> list[tuple[int, int]]:
     index = today.year * 12 + today.month - 1
-    return [divmod(i, 12) for i in range(index - count + 1, index + 1)]
+    return [(i // 12, i % 12 + 1) for i in range(index - count + 1, index + 1)]
 
 
 def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:

@@ -21,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--repeat", type=int, default=20, help="每页请求次数(取中位数和 p95)"
         )
+        parser.add_argument(
+            "--save",
+            default="",
+            help="把页面结果存为 var/bench/pages-<名称>.json(demo 即演示数据列)",
+        )
         parser.add_argument("--imports", action="store_true", help="测量导入")
         parser.add_argument("--rows", type=int, default=20000, help="导入行数")
         parser.add_argument("--load", action="store_true", help="压力测试")
@@ -44,11 +49,19 @@ class Command(BaseCommand):
         if options["pages"]:
             from portal.bench import pages
 
-            pages.pages_print(repeat=options["repeat"], out=self.stdout)
+            try:
+                pages.pages_print(
+                    repeat=options["repeat"], out=self.stdout, save=options["save"]
+                )
+            except pages.BenchError as exc:
+                raise CommandError(str(exc)) from exc
         if options["imports"]:
             from portal.bench import imports
 
-            imports.imports_print(rows=options["rows"], out=self.stdout)
+            try:
+                imports.imports_print(rows=options["rows"], out=self.stdout)
+            except imports.BenchError as exc:
+                raise CommandError(str(exc)) from exc
         if options["load"]:
             from portal.bench import load
 
