@@ -69,19 +69,31 @@ def log_path(using: str = "default") -> Path:
 
 
 def append(*, event_id: int, hash: str, at: str, using: str = "default") -> None:
-    """One line for a committed record. A failure is logged, not raised:
-    the record is already committed, and its change with it."""
+    """One line for a committed record."""
+    append_many([(event_id, hash, at)], using=using)
+
+
+def append_many(entries: list[tuple[int, str, str]], using: str = "default") -> None:
+    """One line for each committed record (id, hash, time), in one write.
+    A failure is logged, not raised: the records are already committed,
+    and their changes with them."""
+    if not entries:
+        return
     path = log_path(using)
-    line = f"{event_id} {hash} {at}\n".encode()
+    data = "".join(f"{event_id} {hash} {at}\n" for event_id, hash, at in entries)
+    data = memoryview(data.encode())
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            os.write(descriptor, line)
+            while data:
+                data = data[os.write(descriptor, data) :]
         finally:
             os.close(descriptor)
     except OSError:
-        logger.exception("审计检查点写入失败:%s(记录 #%s)", path, event_id)
+        first, last = entries[0][0], entries[-1][0]
+        span = f"#{first}" if first == last else f"#{first}–#{last}"
+        logger.exception("审计检查点写入失败:%s(记录 %s)", path, span)
 
 
 def read(path: Path) -> CheckpointLog:

@@ -97,8 +97,8 @@ class AuditEvent(models.Model):
         verbose_name = "审计事件"
         verbose_name_plural = "审计事件"
         ordering = ["-at", "-id"]
-        # Rows are written by ``audit_record`` only: no add, change or
-        # delete permission exists to be granted.
+        # Rows are written by ``audit_record`` and ``audit_record_many``
+        # only: no add, change or delete permission exists to be granted.
         default_permissions = ()
         permissions = [("view_audit_trail", "查看审计日志")]
         indexes = [

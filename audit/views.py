@@ -1,10 +1,12 @@
 """The auditor's page: search the trail, and export what was found."""
 
 from contextlib import closing
+from functools import cached_property
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
@@ -16,12 +18,61 @@ from .models import AuditAction
 from .services import audit_record
 
 
+class TrailPaginator(Paginator):
+    """Pages of a list whose count may be an estimate or a floor
+    (``selectors.event_count``). Then any page may be asked for, each holds
+    ``per_page`` rows whatever the count says, and the next page is offered
+    when one more row exists."""
+
+    @cached_property
+    def counted(self) -> selectors.EventCount:
+        return selectors.event_count(self.object_list)
+
+    @cached_property
+    def count(self) -> int:
+        return self.counted.value
+
+    @property
+    def count_kind(self) -> str:
+        return self.counted.kind
+
+    def validate_number(self, number):
+        if self.count_kind == "exact":
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number):
+        if self.count_kind == "exact":
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        more = len(rows) > self.per_page
+        return OpenEndedPage(rows[: self.per_page], number, self, more=more)
+
+
+class OpenEndedPage(Page):
+    def __init__(self, object_list, number, paginator, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self):
+        return self.more
+
+
 class EventListView(PermissionRequiredMixin, FilterView):
     # Anonymous users are sent to sign in; others without it get 403.
     filterset_class = AuditEventFilter
     template_name = "audit/event_list.html"
     context_object_name = "events"
     paginate_by = 50
+    paginator_class = TrailPaginator
 
     def has_permission(self):
         return permissions.can_view_audit_trail(self.request.user)

@@ -8,7 +8,13 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_record, snapshot
+from audit.services import (
+    audit_event,
+    audit_lock,
+    audit_record,
+    audit_record_many,
+    snapshot,
+)
 from tasks.models import KeyTask, Role, Task
 
 from . import permissions
@@ -151,8 +157,7 @@ def parse_value(raw) -> Decimal | None:
     return value
 
 
-@transaction.atomic
-def reading_record(
+def reading_check(
     *,
     target: Target,
     value,
@@ -160,10 +165,11 @@ def reading_record(
     source: str,
     actor=None,
     report=None,
-    note: str = "",
-) -> Reading:
-    """Record a target's value as of a date. A report gives at most one
-    reading per target: saving the report again updates it."""
+    today: datetime.date | None = None,
+) -> Decimal:
+    """The rules a reading keeps, however it comes in (the form, a report,
+    an import): its value, parsed, or TargetError naming the rule broken.
+    Reads nothing from the database."""
     value = parse_value(value)
     if value is None:
         raise TargetError(f"请填写“{target.metric}”的数值。")
@@ -177,7 +183,7 @@ def reading_record(
         raise TargetError(
             f"“{target.metric}”是里程碑目标,只能填 0(未完成)或 {target.value_display}。"
         )
-    if as_of > timezone.localdate():
+    if as_of > (today or timezone.localdate()):
         raise TargetError("读数的截至日期不能晚于今天。")
     if source == ReadingSource.REPORT:
         if report is None or report.task_id != target.task_id:
@@ -186,6 +192,30 @@ def reading_record(
             raise TargetError("目标读数由牵头部门在月度报告中填报。")
     elif source == ReadingSource.REVIEWER and not permissions.can_enter_readings(actor):
         raise TargetError("只有人社局审核员可以直接录入目标读数。")
+    return value
+
+
+@transaction.atomic
+def reading_record(
+    *,
+    target: Target,
+    value,
+    as_of: datetime.date,
+    source: str,
+    actor=None,
+    report=None,
+    note: str = "",
+) -> Reading:
+    """Record a target's value as of a date. A report gives at most one
+    reading per target: saving the report again updates it."""
+    value = reading_check(
+        target=target,
+        value=value,
+        as_of=as_of,
+        source=source,
+        actor=actor,
+        report=report,
+    )
     before = None
     if report is not None:
         previous = Reading.objects.filter(target=target, report=report).first()
@@ -248,11 +278,21 @@ def policy_targets_extract(*, policy, dry_run: bool = False) -> ExtractReport:
     return targets_extract(policy=policy, candidates=candidates, dry_run=dry_run)
 
 
+# Readings an import inserts in one statement.
+IMPORT_BATCH_SIZE = 2000
+
+
 @transaction.atomic
 def readings_import(*, rows, actor=None) -> list[Reading]:
     """Record every row's reading, or none: a row that breaks a rule stops
-    the whole file, and the message names its row."""
+    the whole file, and the message names its row.
+
+    Every row is checked first, by the rules ``reading_record`` applies;
+    then the readings and their audit records (one a reading, as
+    ``reading_record`` writes them) are inserted in bulk, in one
+    transaction."""
     targets = Target.objects.in_bulk({row.target_id for row in rows})
+    today = timezone.localdate()
     errors, readings = [], []
     for row in rows:
         target = targets.get(row.target_id)
@@ -260,20 +300,41 @@ def readings_import(*, rows, actor=None) -> list[Reading]:
             errors.append(f"第{row.row}行:没有编号为 {row.target_id} 的目标。")
             continue
         try:
-            with transaction.atomic():
-                readings.append(
-                    reading_record(
-                        target=target,
-                        value=row.value,
-                        as_of=row.as_of,
-                        source=ReadingSource.IMPORT,
-                        actor=actor,
-                        note="表格导入",
-                    )
-                )
+            value = reading_check(
+                target=target,
+                value=row.value,
+                as_of=row.as_of,
+                source=ReadingSource.IMPORT,
+                actor=actor,
+                today=today,
+            )
         except TargetError as exc:
             errors.append(f"第{row.row}行:{exc}")
+            continue
+        readings.append(
+            Reading(
+                target=target,
+                value=value,
+                as_of=row.as_of,
+                source=ReadingSource.IMPORT,
+                entered_by=actor,
+                note="表格导入",
+            )
+        )
     if errors:
         raise TargetError("\n".join(errors))
+    # The chain's lock before the rows, as every writer takes them.
+    audit_lock()
+    Reading.objects.bulk_create(readings, batch_size=IMPORT_BATCH_SIZE)
+    audit_record_many(
+        audit_event(
+            action="reading.record",
+            actor=actor,
+            obj=reading,
+            after=snapshot(reading, READING_FIELDS),
+        )
+        for reading in readings
+    )
+    # The public page's cache, once for the whole file, after every write.
     public_page_changed()
     return readings

@@ -12,12 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F
 
 from audit.services import audit_record
 from policytext.structure import PolicyText
 from policytext.text import name_key
 
 from .importers.annex import AnnexSheet
+from .importers.bulk import update_rows
 from .importers.departments import DepartmentDirectory
 from .importers.errors import ImportFailed
 from .models import (
@@ -38,6 +40,8 @@ from .models import (
 KEY_TASK_NAME_MIN_SIMILARITY = 0.6
 # The best match must beat the next best by this much to be taken.
 KEY_TASK_NAME_MIN_MARGIN = 0.1
+# Rows an import inserts, deletes or updates in one statement.
+BULK_BATCH_SIZE = 2000
 
 
 class Action:
@@ -181,37 +185,50 @@ def policy_assign_roles(*, policy: Policy) -> list[str]:
     未明确; one the note lists but no annex row of the key task does is
     reported. Neither is guessed.
     """
-    assignments = KeyTaskAssignment.objects.filter(key_task__policy=policy)
-    role_of = {(a.key_task_id, a.department_id): a.role for a in assignments}
-    assigned = defaultdict(list)
-    for assignment in assignments.select_related("department", "key_task"):
-        assigned[assignment.key_task].append(assignment)
-    responsibilities = list(
-        Responsibility.objects.filter(task__policy=policy).select_related(
-            "task__key_task", "department"
+    assignments = list(
+        KeyTaskAssignment.objects.filter(key_task__policy=policy).select_related(
+            "department", "key_task"
         )
     )
-    changed = []
+    role_of = {(a.key_task_id, a.department_id): a.role for a in assignments}
+    assigned = defaultdict(list)
+    for assignment in assignments:
+        assigned[assignment.key_task].append(assignment)
+    key_tasks = {k.pk: k for k in KeyTask.objects.filter(policy=policy)}
+    # Plain values, not instances: an annex has tens of thousands of rows.
+    responsibilities = list(
+        Responsibility.objects.filter(task__policy=policy).values_list(
+            "pk",
+            "role",
+            "department_id",
+            "task__key_task_id",
+            "department__name",
+            "task__number",
+        )
+    )
+    changed = defaultdict(list)
     listed = defaultdict(set)
     unmatched = defaultdict(list)
-    for responsibility in responsibilities:
-        key_task = responsibility.task.key_task
-        listed[key_task.pk].add(responsibility.department_id)
-        role = role_of.get((key_task.pk, responsibility.department_id))
+    for pk, current_role, department_id, key_task_id, name, number in responsibilities:
+        listed[key_task_id].add(department_id)
+        role = role_of.get((key_task_id, department_id))
         if role is None:
             role = Role.UNSPECIFIED
-            if assigned.get(key_task):
-                unmatched[key_task].append(responsibility)
-        if responsibility.role != role:
-            responsibility.role = role
-            changed.append(responsibility)
-    Responsibility.objects.bulk_update(changed, ["role"])
+            if assigned.get(key_tasks[key_task_id]):
+                unmatched[key_tasks[key_task_id]].append((name, number))
+        if current_role != role:
+            changed[role].append(pk)
+    # One statement per role (a handful), not a CASE over every row.
+    for role, pks in changed.items():
+        for start in range(0, len(pks), BULK_BATCH_SIZE):
+            chunk = pks[start : start + BULK_BATCH_SIZE]
+            Responsibility.objects.filter(pk__in=chunk).update(role=role)
 
     notes = []
     if responsibilities and not role_of:
         notes.append("政策正文尚未导入:各责任部门的牵头、配合角色待正文导入后确定。")
     for key_task, items in sorted(unmatched.items(), key=lambda kv: kv[0].number):
-        names = "、".join(f"“{r.department}”(任务{r.task.number})" for r in items)
+        names = "、".join(f"“{name}”(任务{number})" for name, number in items)
         notes.append(
             f"重点任务{key_task.number}:附件列出{names},正文分工未列,角色未明确。"
         )
@@ -320,57 +337,81 @@ def _annex_key_tasks(
 
 
 def _annex_tasks(policy, sheet, key_tasks, departments_of, report) -> None:
-    existing = {
-        t.number: t
-        for t in Task.objects.filter(policy=policy).prefetch_related(
-            "responsibilities__department"
-        )
-    }
+    """Match each row to its task by number and write the differences in
+    bulk: new tasks and their departments inserted, changed tasks updated,
+    departments brought in line. Reads are a few queries whatever the
+    size of the annex."""
+    existing = {t.number: t for t in Task.objects.filter(policy=policy)}
+    # The key tasks as _annex_key_tasks left them, for a change's old value.
+    key_task_of = {k.pk: k for k in KeyTask.objects.filter(policy=policy)}
+    current_of = defaultdict(list)
+    names = {}
+    for responsibility in Responsibility.objects.filter(task__policy=policy).annotate(
+        department_name=F("department__name")
+    ):
+        current_of[responsibility.task_id].append(responsibility)
+        names[responsibility.department_id] = responsibility.department_name
+    created: list[tuple[RowOutcome, list[Department]]] = []
+    changed: list[Task] = []
+    resynced: list[tuple[Task, list[Responsibility], list[Department]]] = []
+    key_task_named = {}  # by the row's spelling: name_key costs, rows repeat
     for row in sheet.rows:
-        key_task = key_tasks[name_key(row.key_task)]
+        key_task = key_task_named.get(row.key_task)
+        if key_task is None:
+            key_task = key_task_named[row.key_task] = key_tasks[name_key(row.key_task)]
         wanted = departments_of[row.number]
         task = existing.get(row.number)
         if task is None:
-            task = Task.objects.create(
+            task = Task(
                 policy=policy,
                 key_task=key_task,
                 number=row.number,
                 requirement=row.requirement,
                 departments_text=row.departments,
             )
-            Responsibility.objects.bulk_create(
-                Responsibility(task=task, department=d, position=i)
-                for i, d in enumerate(wanted)
-            )
-            report.rows.append(
-                RowOutcome(
-                    row.number, Action.CREATED, str(task), object_id=task.pk, obj=task
-                )
-            )
+            outcome = RowOutcome(row.number, Action.CREATED, str(task), obj=task)
+            report.rows.append(outcome)
+            created.append((outcome, wanted))
             continue
         changes = {}
-        for name, value in (
-            ("key_task", key_task),
-            ("requirement", row.requirement),
-            ("departments_text", row.departments),
+        for name, old, value in (
+            ("key_task", key_task_of[task.key_task_id], key_task),
+            ("requirement", task.requirement, row.requirement),
+            ("departments_text", task.departments_text, row.departments),
         ):
-            old = getattr(task, name)
             if old != value:
                 changes[name] = (str(old), str(value))
                 setattr(task, name, value)
         if changes:
-            task.save(update_fields=list(changes))
-        current = list(task.responsibilities.all())
+            changed.append(task)
+        current = current_of.get(task.pk, [])
         if [r.department_id for r in current] != [d.pk for d in wanted]:
             changes["departments"] = (
-                "、".join(r.department.name for r in current),
+                "、".join(names[r.department_id] for r in current),
                 "、".join(d.name for d in wanted),
             )
-            _sync_responsibilities(task, current, wanted)
+            resynced.append((task, current, wanted))
         action = Action.UPDATED if changes else Action.UNCHANGED
         report.rows.append(
             RowOutcome(row.number, action, str(task), changes, task.pk, task)
         )
+
+    Task.objects.bulk_create(
+        [outcome.obj for outcome, _ in created], batch_size=BULK_BATCH_SIZE
+    )
+    for outcome, _ in created:
+        outcome.object_id = outcome.obj.pk
+    Responsibility.objects.bulk_create(
+        (
+            Responsibility(task=outcome.obj, department=department, position=i)
+            for outcome, wanted in created
+            for i, department in enumerate(wanted)
+        ),
+        batch_size=BULK_BATCH_SIZE,
+    )
+    update_rows(changed, ["key_task", "requirement", "departments_text"])
+    _sync_responsibilities(resynced)
+
     numbers = {row.number for row in sheet.rows}
     absent = sorted(set(existing) - numbers)
     if absent:
@@ -381,24 +422,29 @@ def _annex_tasks(policy, sheet, key_tasks, departments_of, report) -> None:
         )
 
 
-def _sync_responsibilities(task, current, wanted) -> None:
-    by_department = {r.department_id: r for r in current}
-    wanted_ids = {d.pk for d in wanted}
-    Responsibility.objects.filter(task=task).exclude(
-        department_id__in=wanted_ids
-    ).delete()
-    to_update, to_create = [], []
-    for position, department in enumerate(wanted):
-        responsibility = by_department.get(department.pk)
-        if responsibility is None:
-            to_create.append(
-                Responsibility(task=task, department=department, position=position)
-            )
-        elif responsibility.position != position:
-            responsibility.position = position
-            to_update.append(responsibility)
-    Responsibility.objects.bulk_update(to_update, ["position"])
-    Responsibility.objects.bulk_create(to_create)
+def _sync_responsibilities(resynced) -> None:
+    """Each task's responsibilities made those wanted, in their order: the
+    departments no longer listed removed, the new ones added, the others
+    moved to their place. All tasks at once."""
+    removed, moved, added = [], [], []
+    for task, current, wanted in resynced:
+        by_department = {r.department_id: r for r in current}
+        wanted_ids = {d.pk for d in wanted}
+        removed += [r.pk for r in current if r.department_id not in wanted_ids]
+        for position, department in enumerate(wanted):
+            responsibility = by_department.get(department.pk)
+            if responsibility is None:
+                added.append(
+                    Responsibility(task=task, department=department, position=position)
+                )
+            elif responsibility.position != position:
+                responsibility.position = position
+                moved.append(responsibility)
+    for start in range(0, len(removed), BULK_BATCH_SIZE):
+        chunk = removed[start : start + BULK_BATCH_SIZE]
+        Responsibility.objects.filter(pk__in=chunk).delete()
+    update_rows(moved, ["position"])
+    Responsibility.objects.bulk_create(added, batch_size=BULK_BATCH_SIZE)
 
 
 HEADER_LABELS = {

@@ -63,7 +63,11 @@ class AnnexSheet:
         """
         titles: list[str] = []
         seen: set[str] = set()
+        spellings: set[str] = set()  # name_key costs; rows repeat a title
         for row in self.rows:
+            if row.key_task in spellings:
+                continue
+            spellings.add(row.key_task)
             key = name_key(row.key_task)
             if key not in seen:
                 seen.add(key)

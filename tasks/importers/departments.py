@@ -1,7 +1,8 @@
 """Splitting department lists and resolving names to departments."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from policytext.text import name_key
 from tasks.models import Department, DepartmentAlias
@@ -14,6 +15,10 @@ class DepartmentDirectory:
     """Every known name of every department, loaded in two queries."""
 
     by_key: dict[str, Department]
+    # What split and resolve found, by their input: an annex repeats the
+    # same lists over thousands of rows.
+    _splits: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _found: dict[str, Department | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls) -> "DepartmentDirectory":
@@ -34,10 +39,14 @@ class DepartmentDirectory:
         "各区(市)人民政府、管委会", is kept whole; an unknown one with an
         open bracket runs to its closing bracket.
         """
+        names = self._splits.get(text)
+        if names is None:
+            names = self._splits[text] = self._split(text)
+        return list(names)
+
+    def _split(self, text: str) -> list[str]:
         source = name_key(text)
-        protected = sorted(
-            (key for key in self.by_key if SEPARATORS & set(key)), key=len, reverse=True
-        )
+        protected = self._protected
         names: list[str] = []
         i = 0
         while i < len(source):
@@ -63,8 +72,18 @@ class DepartmentDirectory:
                 i = j
         return names
 
+    @cached_property
+    def _protected(self) -> list[str]:
+        """Known names holding a separator, longest first: worked out once,
+        not for each of an annex's rows."""
+        return sorted(
+            (key for key in self.by_key if SEPARATORS & set(key)), key=len, reverse=True
+        )
+
     def resolve(self, name: str) -> Department | None:
-        return self.by_key.get(name_key(name))
+        if name not in self._found:
+            self._found[name] = self.by_key.get(name_key(name))
+        return self._found[name]
 
     def resolve_all(
         self, names: Iterable[str], where: str, unknown: list[str]
