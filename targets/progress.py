@@ -1,6 +1,8 @@
 """Where a target stands: latest value, expected value by a date, status,
 forecast at the deadline and the pace still needed. Pure functions over a
-target, its readings and its plan, so that every page computes them alike.
+target, what its readings come to (``History``) and its plan, so that every
+page computes them alike: the lists get the history from the database
+(``targets.selectors``), a target's own page from its readings.
 
 Once its deadline has passed a target is judged, not tracked: by the last
 reading as of the deadline or before (a final figure entered later but
@@ -11,6 +13,7 @@ verdict, 已达成 or 未达成, instead of a pace, a forecast or a stale light.
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 
@@ -97,33 +100,85 @@ def _months_between(a: datetime.date, b: datetime.date) -> Decimal:
     return Decimal((b - a).days) / Decimal("30.44")
 
 
-def _forecast(target, points) -> Decimal | None:
+@dataclass(frozen=True)
+class History:
+    """What progress needs of a target's counted readings dated on or before
+    its cutoff (today, or the deadline once it has passed): the latest one
+    (the greatest value on the latest date) and the sums of a least-squares
+    line through them all, with x the days before the deadline and y the
+    value, so that no page needs the readings themselves."""
+
+    count: int = 0
+    latest_date: datetime.date | None = None
+    latest_value: Decimal | None = None
+    days: int = 0  # sum of x
+    days_squared: int = 0  # sum of x * x
+    values: Decimal = Decimal(0)  # sum of y
+    weighted: Decimal = Decimal(0)  # sum of x * y
+
+
+def cutoff_of(target, today: datetime.date) -> datetime.date:
+    """The last date a reading counts on: today, or the deadline."""
+    return min(today, target.deadline)
+
+
+def history_of(target, points: list[tuple[datetime.date, Decimal]]) -> History:
+    """The history of sorted (date, value) points, as the database sums it."""
+    if not points:
+        return History()
+    days = [(target.deadline - on).days for on, _ in points]
+    return History(
+        count=len(points),
+        latest_date=points[-1][0],
+        latest_value=points[-1][1],
+        days=sum(days),
+        days_squared=sum(d * d for d in days),
+        values=sum((v for _, v in points), Decimal(0)),
+        weighted=sum(
+            (d * v for d, (_, v) in zip(days, points, strict=True)), Decimal(0)
+        ),
+    )
+
+
+def _forecast(target, history: History) -> Decimal | None:
     """Least-squares line through the readings (and the start, when there
-    is only one reading), evaluated at the deadline."""
-    start = start_of(target)
-    xs = [(d - start).days for d, _ in points]
-    ys = [float(v) for _, v in points]
-    if len(points) == 1:
-        xs.insert(0, 0)
-        ys.insert(0, float(target.start_value))
-    n = len(xs)
-    mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    spread = sum((x - mean_x) ** 2 for x in xs)
+    is only one reading), evaluated at the deadline. Exact arithmetic over
+    the sums, rounded to the cent half to even, so that the database's sums
+    and a target's own readings give the same figure."""
+    n, sx, sxx = history.count, history.days, history.days_squared
+    sy, sxy = Fraction(history.values), Fraction(history.weighted)
+    if n == 1:
+        lead = (target.deadline - start_of(target)).days
+        start = Fraction(target.start_value)
+        n, sx, sxx, sy, sxy = (
+            2,
+            sx + lead,
+            sxx + lead * lead,
+            sy + start,
+            sxy + lead * start,
+        )
+    spread = n * sxx - sx * sx
     if spread == 0:
         return None
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
-    slope /= spread
-    at_deadline = mean_y + slope * ((target.deadline - start).days - mean_x)
-    return Decimal(str(round(max(at_deadline, 0.0), 2)))
+    slope = (n * sxy - sx * sy) / spread
+    at_deadline = (sy - slope * sx) / n  # x = 0 is the deadline
+    return Decimal(round(max(at_deadline, Fraction(0)) * 100)).scaleb(-2)
 
 
 def progress_of(target, readings, plan, today: datetime.date) -> Progress:
-    """Everything a page shows about a target, from prefetched rows."""
+    """Everything a page shows about a target, from its readings: a
+    target's own page, which charts them all."""
+    cutoff = cutoff_of(target, today)
+    points = sorted((r.as_of, r.value) for r in readings if r.as_of <= cutoff)
+    result = progress_from(target, history_of(target, points), plan, today)
+    result.points = points
+    return result
+
+
+def progress_from(target, history: History, plan, today: datetime.date) -> Progress:
+    """Everything a page shows about a target, from its history."""
     result = Progress(target=target)
     closed = today > target.deadline
-    cutoff = target.deadline if closed else today
-    points = sorted((r.as_of, r.value) for r in readings if r.as_of <= cutoff)
-    result.points = points
     on = min(today, target.deadline)
     result.expected = expected_value(target, plan, on).quantize(Decimal("0.01"))
     span = target.value - target.start_value
@@ -131,15 +186,15 @@ def progress_of(target, readings, plan, today: datetime.date) -> Progress:
         result.expected_percent = float(
             (result.expected - target.start_value) / span * 100
         )
-    if not points and closed:
+    if history.latest_date is None and closed:
         return result  # nothing to judge by: no reading, not a late one
-    if not points:
+    if history.latest_date is None:
         months_since_start = _months_between(start_of(target), today)
         stale_after = settings.TARGET_STALE_MONTHS
         result.stale = months_since_start > stale_after
         result.status = Status.RED if result.stale else Status.NONE
         return result
-    result.latest_date, result.latest_value = points[-1]
+    result.latest_date, result.latest_value = history.latest_date, history.latest_value
     done = result.latest_value - target.start_value
     result.percent = float(done / span * 100) if span else 100.0
     if closed:
@@ -147,7 +202,7 @@ def progress_of(target, readings, plan, today: datetime.date) -> Progress:
     result.stale = (
         _months_between(result.latest_date, today) > settings.TARGET_STALE_MONTHS
     )
-    result.forecast = _forecast(target, points)
+    result.forecast = _forecast(target, history)
     if result.latest_value >= target.value:
         result.forecast_reaches = True
     elif result.forecast is not None:

@@ -1,18 +1,37 @@
 """Every read of targets that a page, export or command needs; each runs a
-fixed number of queries whatever the number of targets and readings."""
+fixed number of queries whatever the number of targets and readings, and
+the lists load no reading: the database hands over each target's history
+(``progress.History``), the latest reading and the sums its forecast needs.
+"""
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Least, Round
 from django.utils import timezone
 
 from tasks.models import Responsibility
 
 from . import permissions
 from .models import PlanPoint, Reading, ReviewStatus, Target
-from .progress import Progress, progress_of
+from .progress import History, Progress, progress_from
 
 
 @dataclass
@@ -27,6 +46,8 @@ class Group:
 def with_history(
     targets: QuerySet[Target], readings: QuerySet[Reading] | None = None
 ) -> QuerySet[Target]:
+    """The targets with every counted reading and plan point: for a
+    target's own page, which charts them; the lists use ``progress_list``."""
     readings = readings if readings is not None else permissions.counted_readings()
     return targets.select_related(
         "policy", "key_task__section", "task"
@@ -39,11 +60,111 @@ def with_history(
 def progress_list(
     targets: QuerySet[Target], today: datetime.date | None = None
 ) -> list[Progress]:
+    """The targets' progress in the policy's order: three queries (the
+    targets with their latest reading, the sums, the plans), whatever the
+    number of readings. The items carry no ``points``: only a target's own
+    page charts its readings."""
     today = today or timezone.localdate()
+    rows = (
+        _with_latest(targets, today)
+        .select_related("policy", "key_task__section", "task")
+        .prefetch_related(
+            # A list, not a manager: ``plan.all()`` would clone a queryset
+            # per target.
+            Prefetch(
+                "plan",
+                queryset=PlanPoint.objects.order_by("as_of"),
+                to_attr="plan_points",
+            )
+        )
+        .order_by("policy", "position", "pk")
+    )
+    sums = _sums(targets, today)
     return [
-        progress_of(t, t.readings.all(), t.plan.all(), today)
-        for t in with_history(targets).order_by("policy", "position", "pk")
+        progress_from(t, _history(t, sums.get(t.pk)), t.plan_points, today)
+        for t in rows
     ]
+
+
+class _DaysBetween(Func):
+    """Whole days from the second date to the first: a date minus a date is
+    an integer on PostgreSQL; SQLite counts in julian days."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def _counted_by(deadline, today: datetime.date) -> QuerySet[Reading]:
+    """The counted readings dated on or before the cutoff of the target
+    whose deadline is given: ``progress.cutoff_of`` in SQL."""
+    cutoff = Least(deadline, Value(today, output_field=DateField()))
+    return permissions.counted_readings().filter(as_of__lte=cutoff)
+
+
+def _with_latest(targets: QuerySet[Target], today: datetime.date) -> QuerySet[Target]:
+    """The targets with their latest counted reading as of their cutoff:
+    the greatest value on the latest date, as sorting (date, value) gives;
+    a correlated subquery, which the index on (target, as_of) serves on
+    PostgreSQL and SQLite alike."""
+    latest = (
+        _counted_by(OuterRef("deadline"), today)
+        .filter(target=OuterRef("pk"))
+        .order_by("-as_of", "-value")
+    )
+    return targets.annotate(
+        latest_as_of=Subquery(latest.values("as_of")[:1]),
+        latest_reading=Subquery(latest.values("value")[:1]),
+    )
+
+
+def _sums(targets: QuerySet[Target], today: datetime.date) -> dict[int, dict]:
+    """Per target, the count and the least-squares sums of its counted
+    readings up to the cutoff, x in days before the deadline and y in cents
+    (integers, so that SQLite's sums are as exact as PostgreSQL's); one
+    grouped query."""
+    days = _DaysBetween(F("target__deadline"), F("as_of"))
+    cents = Cast(Round(F("value") * 100), BigIntegerField())
+    product = ExpressionWrapper(days * cents, output_field=BigIntegerField())
+    rows = (
+        _counted_by(F("target__deadline"), today)
+        .filter(target__in=targets.order_by().values("pk"))
+        .order_by()
+        .values("target")
+        .annotate(
+            n=Count("pk"),
+            days=Sum(days),
+            days_squared=Sum(
+                ExpressionWrapper(days * days, output_field=BigIntegerField())
+            ),
+            cents=Sum(cents),
+            weighted=Sum(product),
+        )
+    )
+    return {row["target"]: row for row in rows}
+
+
+def _history(target: Target, sums: dict | None) -> History:
+    if target.latest_as_of is None or sums is None:
+        return History()
+    return History(
+        count=sums["n"],
+        latest_date=target.latest_as_of,
+        latest_value=target.latest_reading,
+        days=int(sums["days"]),
+        days_squared=int(sums["days_squared"]),
+        values=Decimal(int(sums["cents"])).scaleb(-2),
+        weighted=Decimal(int(sums["weighted"])).scaleb(-2),
+    )
 
 
 def board(user, today: datetime.date | None = None) -> list[Group]:
