@@ -2,7 +2,8 @@
 server shares it (Redis in production), and dropped as soon as what the
 page shows changes, not only when PUBLIC_PAGE_CACHE_SECONDS run out.
 
-The page is stored under a key holding a version token. A change sets a
+The page is stored under a key holding a version token and the policy
+shown (``?policy=``), each policy's page on its own. A change sets a
 new token once its transaction has committed: every server's next visitor
 then gets a page rendered from the committed data, and a page rendered
 from the data before the commit can only land under the old token, which
@@ -18,6 +19,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 
+from common.http import query_id
+
 VERSION_KEY = "targets:public-page:version"
 
 
@@ -32,14 +35,16 @@ def _new_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def _page_key() -> str:
+def _page_key(policy_id: int | None) -> str:
+    """One page a policy (and one for the default, no ``?policy=``), all
+    under the one version token, so that a change drops them all."""
     version = cache.get(VERSION_KEY)
     if version is None:
         # A fresh token, not a counter that restarts: a page cached under
         # an evicted version must never be read again.
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY)
-    return f"targets:public-page:{version}"
+    return f"targets:public-page:{version}:{policy_id or 'default'}"
 
 
 def cached_public_page(view):
@@ -55,7 +60,9 @@ def cached_public_page(view):
             or len(get_messages(request))
         ):
             return view(request, *args, **kwargs)
-        key = _page_key()
+        # Read as the view reads it: a bad value is a 400 before any
+        # lookup, and "01" and "1" share a page.
+        key = _page_key(query_id(request.GET, "policy", "政策文件"))
         content = cache.get(key)
         if content is not None:
             return HttpResponse(content)

@@ -167,11 +167,14 @@ def _history(target: Target, sums: dict | None) -> History:
     )
 
 
-def board(user, today: datetime.date | None = None) -> list[Group]:
-    """Accepted targets grouped as the policy is: its 发展目标, then each
-    key task (the industry chains of section 一 among them) by section."""
+def board(user, policy, today: datetime.date | None = None) -> list[Group]:
+    """The policy's accepted targets grouped as it is: its 发展目标, then
+    each key task (the industry chains of section 一 among them) by
+    section. One policy at a time: a province holds thousands of targets."""
     items = progress_list(
-        permissions.targets_for_user(user).filter(review_status=ReviewStatus.ACCEPTED),
+        permissions.targets_for_user(user).filter(
+            review_status=ReviewStatus.ACCEPTED, policy=policy
+        ),
         today,
     )
     return group_by_key_task(items)
@@ -229,8 +232,10 @@ def task_targets(task) -> QuerySet[Target]:
     ).order_by("position")
 
 
-def public_board(today: datetime.date | None = None) -> list[Group]:
-    return group_by_key_task(progress_list(permissions.published_targets(), today))
+def public_board(policy, today: datetime.date | None = None) -> list[Group]:
+    return group_by_key_task(
+        progress_list(permissions.published_targets().filter(policy=policy), today)
+    )
 
 
 @dataclass(frozen=True)

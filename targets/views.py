@@ -8,13 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from audit.services import audit_record
+from common.http import query_id
+from tasks.models import Policy
+from tasks.selectors import default_policy, policy_choices
 from tasks.services import file_digest
 
 from . import exports, permissions, selectors, services
@@ -32,7 +35,9 @@ class BoardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        groups = selectors.board(self.request.user)
+        policies = policy_choices()
+        policy = chosen_policy(self.request, policies)
+        groups = selectors.board(self.request.user, policy)
         items = [item for group in groups for item in group.items]
         wanted = self.request.GET.get("status", "")
         if wanted in STATUS_ORDER + VERDICT_ORDER:
@@ -44,6 +49,9 @@ class BoardView(LoginRequiredMixin, TemplateView):
             total=len(items),
             counts=_counts(items),
             status=wanted,
+            policies=policies,
+            policy=policy,
+            policy_query=_policy_query(self.request, policy),
             today=timezone.localdate(),
             can_review=permissions.can_review_targets(self.request.user),
             can_open_candidates=self.request.user.is_staff
@@ -63,7 +71,9 @@ class PublicBoardView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        groups = selectors.public_board()
+        policies = policy_choices()
+        policy = chosen_policy(self.request, policies)
+        groups = selectors.public_board(policy)
         items = [item for group in groups for item in group.items]
         dates = [item.latest_date for item in items if item.latest_date]
         context.update(
@@ -71,6 +81,8 @@ class PublicBoardView(TemplateView):
             total=len(items),
             counts=_counts(items),
             updated=max(dates, default=None),
+            policies=policies,
+            policy=policy,
         )
         return context
 
@@ -116,7 +128,8 @@ def reading_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def export(request: HttpRequest) -> FileResponse:
-    data = exports.targets_workbook(selectors.board(request.user))
+    policy = chosen_policy(request, policy_choices())
+    data = exports.targets_workbook(selectors.board(request.user, policy))
     file_name = exports.export_file_name(timezone.localdate())
     audit_record(
         action="export.targets",
@@ -130,6 +143,27 @@ def export(request: HttpRequest) -> FileResponse:
         filename=file_name,
         content_type=exports.XLSX_CONTENT_TYPE,
     )
+
+
+def chosen_policy(request: HttpRequest, policies: list[Policy]) -> Policy | None:
+    """The policy asked for in ``?policy=``, else the default one, as the
+    dispatch dashboard chooses it."""
+    wanted = query_id(request.GET, "policy", "政策文件")
+    if wanted is None:
+        return default_policy(policies)
+    for policy in policies:
+        if policy.pk == wanted:
+            return policy
+    raise Http404("没有这份政策文件。")
+
+
+def _policy_query(request: HttpRequest, policy: Policy | None) -> str:
+    """``policy=<id>`` for the board's own links (status filters, export)
+    when the page was asked for a policy; empty for the default, so that
+    the links stay as they were with one policy."""
+    if policy is None or "policy" not in request.GET:
+        return ""
+    return f"policy={policy.pk}"
 
 
 def _detail(

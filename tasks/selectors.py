@@ -1,6 +1,9 @@
 """Every read of the policy data that a page, command or import needs."""
 
+import datetime
+
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from tasks.models import (
     Department,
@@ -29,6 +32,27 @@ def policy_for_annex() -> Policy:
     raise ImportFailed(
         f"库中有多份政策文件({numbers}),请用 --policy 指定附件所属的一份。"
     )
+
+
+def policy_choices() -> list[Policy]:
+    """Every policy with the number of its tasks, for a page's policy
+    switcher; one query."""
+    return list(Policy.objects.annotate(task_count=Count("tasks")).order_by("number"))
+
+
+def default_policy(
+    policies: list[Policy], today: datetime.date | None = None
+) -> Policy | None:
+    """The policy a page shows unless another is asked for: of those in
+    force, the one with the most tasks (the first by number on a tie).
+    ``policies`` as ``policy_choices`` gives them."""
+    today = today or timezone.localdate()
+
+    def rank(policy: Policy) -> tuple[bool, int]:
+        repealed = policy.repealed_on is not None and policy.repealed_on <= today
+        return (not repealed, policy.task_count)
+
+    return max(policies, key=rank, default=None)
 
 
 def _responsibilities_prefetch() -> Prefetch:

@@ -73,26 +73,6 @@ class PeriodCounts:
         ]
 
 
-def policy_choices() -> list[Policy]:
-    """Every policy with the number of its tasks, for the switcher; one
-    query."""
-    return list(Policy.objects.annotate(task_count=Count("tasks")).order_by("number"))
-
-
-def default_policy(
-    policies: list[Policy], today: datetime.date | None = None
-) -> Policy | None:
-    """The policy shown unless another is asked for: of those in force,
-    the one with the most tasks (the first by number on a tie)."""
-    today = today or timezone.localdate()
-
-    def rank(policy: Policy) -> tuple[bool, int]:
-        repealed = policy.repealed_on is not None and policy.repealed_on <= today
-        return (not repealed, policy.task_count)
-
-    return max(policies, key=rank, default=None)
-
-
 def _policy_reports(period: ReportingPeriod, policy: Policy | None):
     return ProgressReport.objects.filter(period=period, task__policy=policy)
 

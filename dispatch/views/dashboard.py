@@ -10,6 +10,7 @@ from django.utils import timezone
 from common.http import query_id
 from dispatch.models import ReportingPeriod
 from tasks.models import Policy
+from tasks.selectors import default_policy, policy_choices
 
 from .. import permissions, selectors, services
 from ..forms import UrgeForm
@@ -27,7 +28,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     period = _chosen_period(request, periods)
     if period is None:
         return render(request, "dispatch/dashboard.html", {"periods": periods})
-    policies = reads.policy_choices()
+    policies = policy_choices()
     policy = _chosen_policy(request, policies)
     now = timezone.now()
     counts = reads.period_counts(period, policy)
@@ -77,7 +78,7 @@ def _chosen_policy(request: HttpRequest, policies: list[Policy]) -> Policy | Non
     """The policy asked for in ``?policy=``, else the default one."""
     wanted = query_id(request.GET, "policy", "政策文件")
     if wanted is None:
-        return reads.default_policy(policies)
+        return default_policy(policies)
     for policy in policies:
         if policy.pk == wanted:
             return policy

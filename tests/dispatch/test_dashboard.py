@@ -17,9 +17,10 @@ from django.utils import timezone
 from accounts.roles import RoleName
 from accounts.services import user_create
 from dispatch.models import ProgressReport, ReportState
-from dispatch.selectors.dashboard import board_key, default_policy
+from dispatch.selectors.dashboard import board_key
 from dispatch.services import period_open, report_transition, urge_create
 from tasks.models import Department, Policy, Role, Task
+from tasks.selectors import default_policy
 from tests.conftest import fill
 from tests.factories import (
     KeyTaskFactory,

@@ -20,7 +20,7 @@ from dispatch.services import report_transition
 from targets.exports import COLUMNS
 from targets.models import Reading, ReadingSource, ReviewStatus, Target
 from targets.services import reading_record
-from tasks.models import Department, Task
+from tasks.models import Department, Policy, Task
 from tests.conftest import fill
 
 ROLES = ["reporter", "leader", "reviewer", "sysadmin", "other_department"]
@@ -494,6 +494,112 @@ def test_public_page_without_targets_says_so(client, policy):
     assert "暂无读数" in page
 
 
+# -- one policy at a time -------------------------------------------------------
+
+
+@pytest.fixture
+def second(policy):
+    """A second policy, with fewer tasks (none), and one accepted target."""
+    other = Policy.objects.create(number="鹰人社字〔2025〕9号", title="第二份政策")
+    make_target(other, 20, task_number=None, metric="第二份政策的目标壬癸")
+    return other
+
+
+def _export_metrics(response) -> list[str]:
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return [row[2] for row in book.active.iter_rows(min_row=2, values_only=True)]
+
+
+@pytest.mark.django_db
+def test_board_shows_one_policy_and_the_other_when_chosen(
+    client, users, targets, second
+):
+    client.force_login(users["reviewer"])
+    page = client.get(reverse("targets:board")).content.decode()
+    assert targets["behind"].metric in page
+    assert "第二份政策的目标壬癸" not in page
+    assert (
+        f'<option value="{second.pk}">鹰人社字〔2025〕9号 第二份政策</option>' in page
+    )
+    chosen = client.get(reverse("targets:board"), {"policy": second.pk})
+    page = chosen.content.decode()
+    assert "第二份政策的目标壬癸" in page
+    assert targets["behind"].metric not in page
+    # The export link and the status filters keep the policy.
+    assert f'href="{reverse("targets:export")}?policy={second.pk}"' in page
+    assert f'href="?policy={second.pk}&amp;status=' in page
+
+
+@pytest.mark.django_db
+def test_export_holds_the_chosen_policy(client, users, targets, second):
+    client.force_login(users["reviewer"])
+    default = _export_metrics(client.get(reverse("targets:export")))
+    assert targets["behind"].metric in default
+    assert "第二份政策的目标壬癸" not in default
+    chosen = _export_metrics(
+        client.get(reverse("targets:export"), {"policy": second.pk})
+    )
+    assert chosen == ["第二份政策的目标壬癸"]
+
+
+@pytest.mark.django_db
+def test_public_page_shows_one_policy_and_caches_each(
+    client, targets, second, django_capture_on_commit_callbacks
+):
+    url = reverse("public")
+    page = client.get(url).content.decode()
+    assert targets["behind"].metric in page
+    assert "第二份政策的目标壬癸" not in page
+    assert 'name="policy"' in page
+    chosen = client.get(url, {"policy": second.pk}).content.decode()
+    assert "第二份政策的目标壬癸" in chosen
+    assert targets["behind"].metric not in chosen
+    assert "当前显示:第二份政策 鹰人社字〔2025〕9号" in chosen
+    # Each policy's page is cached on its own...
+    make_target(second, 21, task_number=None, metric="悄悄加入的目标")
+    assert (
+        "悄悄加入的目标" not in client.get(url, {"policy": second.pk}).content.decode()
+    )
+    assert "第二份政策的目标壬癸" not in client.get(url).content.decode()
+    # ...and dropped with the others on a change.
+    with django_capture_on_commit_callbacks(execute=True):
+        reading_record(
+            target=Target.objects.get(metric="第二份政策的目标壬癸"),
+            value="321",
+            as_of=today() - datetime.timedelta(days=1),
+            source=ReadingSource.IMPORT,
+        )
+    fresh = client.get(url, {"policy": second.pk}).content.decode()
+    assert "悄悄加入的目标" in fresh
+    assert "321人" in fresh
+
+
+@pytest.mark.django_db
+def test_one_policy_shows_no_switcher(client, users, targets):
+    client.force_login(users["reviewer"])
+    board = client.get(reverse("targets:board")).content.decode()
+    public = client.get(reverse("public")).content.decode()
+    for page in (board, public):
+        assert 'name="policy"' not in page
+    assert f'href="{reverse("targets:export")}"' in board
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["targets:board", "public", "targets:export"])
+@pytest.mark.parametrize(
+    ("value", "status"), [("abc", 400), ("1_0", 400), ("-1", 400), ("999999", 404)]
+)
+def test_unreadable_or_unknown_policy_is_refused(
+    client, users, targets, name, value, status
+):
+    if name != "public":
+        client.force_login(users["reviewer"])
+    response = client.get(reverse(name), {"policy": value})
+    assert response.status_code == status
+    if status == 400:
+        assert "政策文件" in response.content.decode()
+
+
 # -- query counts --------------------------------------------------------------
 
 
@@ -531,24 +637,37 @@ def _count(client, url) -> int:
         # A signed-in page: session, user, roles, targets, readings, plans,
         # the menu's permission check (2), the user's department, and
         # saving the session (3); the department page adds its own reads.
-        ("board", 12),
-        ("public", 3),  # targets, readings, plans: nothing else
+        # The board, the public page and the export add the policies for
+        # the switcher.
+        ("board", 13),
+        ("public", 4),  # policies, targets, readings, plans: nothing else
         ("target", 12),
         ("department", 17),
         # The export: no menu, but the audit trail records the download
         # (the actor's department, the last hash, the insert, and on
         # PostgreSQL the lock that serialises the chain).
-        ("export", 13),
+        ("export", 14),
     ],
 )
-def test_page_query_count_does_not_grow_with_data(client, policy, users, page, bound):
-    """Measured on 5 targets × 3 readings and on 30 targets × 12, the
-    public page anonymously, as its visitors see it."""
+@pytest.mark.parametrize("chosen", [False, True], ids=["default", "chosen"])
+def test_page_query_count_does_not_grow_with_data(
+    client, policy, users, page, bound, chosen
+):
+    """Measured on 5 targets × 3 readings and on 30 targets × 12, in the
+    policy shown and in another one, the public page anonymously, as its
+    visitors see it; with and without ``?policy=``."""
     department = Department.objects.get(name="贵溪市人民政府")
+    other = Policy.objects.create(number="鹰人社字〔2025〕9号", title="第二份政策")
     counts = []
     for size, readings in [(5, 3), (30, 12)]:
         client.force_login(users["reviewer"])
         target = _make_data(policy, size, readings)
+        for _ in range(size):
+            number = Target.objects.count() + 1
+            add_readings(
+                make_target(other, number, task_number=None, fingerprint=f"o-{number}"),
+                readings,
+            )
         url = {
             "board": reverse("targets:board"),
             "public": reverse("public"),
@@ -556,6 +675,8 @@ def test_page_query_count_does_not_grow_with_data(client, policy, users, page, b
             "department": reverse("tasks:department-detail", args=[department.pk]),
             "export": reverse("targets:export"),
         }[page]
+        if chosen and page in ("board", "public", "export"):
+            url += f"?policy={policy.pk}"
         if page == "public":
             client.logout()
         counts.append(_count(client, url))
