@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
+from tasks.models import Policy
 from tests.browser.conftest import ARTIFACTS, login
 
 PASSWORD = "Yingtan#2025demo"
@@ -40,6 +41,12 @@ def demo(transactional_db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("setup_portal", "--demo", stdout=io.StringIO())
     User.objects.update(must_change_password=False, password_changed_at=timezone.now())
+    # A second policy, so that the pages' policy switchers are shown and
+    # measured too, with a long number and title as offices write them.
+    Policy.objects.create(
+        number="鹰府办发〔2024〕108号",
+        title="关于印发鹰潭市促进高校毕业生等青年就业创业若干措施的通知",
+    )
 
 
 def main_pages() -> list[tuple[str | None, str, str]]:
