@@ -23,14 +23,20 @@ class HttpResponsePermanentRedirectKeepMethod(HttpResponseRedirectBase):
     status_code = 308
 
 
+def _permanent(request: HttpRequest, url: str):
+    """To ``url`` for good, with the query string; a POST stays a POST."""
+    if request.META.get("QUERY_STRING"):
+        url = f"{url}?{request.META['QUERY_STRING']}"
+    if request.method in ("GET", "HEAD"):
+        return HttpResponsePermanentRedirect(url)
+    return HttpResponsePermanentRedirectKeepMethod(url)
+
+
 def _moved(name: str):
     def view(request: HttpRequest, *args, **kwargs):
-        url = reverse(f"dispatch:{name}", args=args, kwargs=kwargs)
-        if request.META.get("QUERY_STRING"):
-            url = f"{url}?{request.META['QUERY_STRING']}"
-        if request.method in ("GET", "HEAD"):
-            return HttpResponsePermanentRedirect(url)
-        return HttpResponsePermanentRedirectKeepMethod(url)
+        return _permanent(
+            request, reverse(f"dispatch:{name}", args=args, kwargs=kwargs)
+        )
 
     view.__name__ = f"moved_{name.replace('-', '_')}"
     return view
@@ -46,12 +52,7 @@ def _redirect(pattern: URLPattern) -> URLPattern:
 
 
 def _moved_admin(request: HttpRequest, model: str, rest: str):
-    url = f"{reverse('admin:index')}dispatch/{model}/{rest}"
-    if request.META.get("QUERY_STRING"):
-        url = f"{url}?{request.META['QUERY_STRING']}"
-    if request.method in ("GET", "HEAD"):
-        return HttpResponsePermanentRedirect(url)
-    return HttpResponsePermanentRedirectKeepMethod(url)
+    return _permanent(request, f"{reverse('admin:index')}dispatch/{model}/{rest}")
 
 
 urlpatterns = [_redirect(pattern) for pattern in dispatch_urls.urlpatterns]
