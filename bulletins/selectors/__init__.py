@@ -1,0 +1,1 @@
+"""Every read of the bulletins that a page, document, job or command needs."""
