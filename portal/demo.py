@@ -4,8 +4,11 @@ state, written through the same services as the pages.
 The months are the policy's own (鹰办发〔2022〕22号 runs from its issue in
 February 2023 to the end of 2025), whatever the date the demo is made on:
 inside that span they are the months up to today; before it, the first
-four months of the policy; after it, the last four (September to December
-2025). See ``demo_day``.
+four months of the policy; after it, its last half year (July to December
+2025). They reach back at least four months and to the start of the last
+whole quarter, so that a 季通报 can be drafted from the demo on any day:
+after the policy, that of 2025's third quarter. See ``demo_day`` and
+``demo_months``.
 
 Each department gets a reporter account with an unusable password (nobody
 can sign in with it) to act as the author. After the services have run,
@@ -65,13 +68,7 @@ def demo_day(today: datetime.date, months: int = 4) -> datetime.date:
     falls inside the policy's span; before the policy was issued, the 20th
     of its ``months``-th month; after 2025, 20 December 2025. A demo made
     before or after the policy so still shows the policy's own months."""
-    issued = (
-        Policy.objects.exclude(issued_on=None)
-        .order_by("issued_on")
-        .values_list("issued_on", flat=True)
-        .first()
-    )
-    first = issued or POLICY_FIRST_DAY
+    first = _policy_first_day()
     year, month = divmod(first.year * 12 + first.month - 1 + months - 1, 12)
     earliest = datetime.date(year, month + 1, STAND_DAY)
     latest = datetime.date(POLICY_LAST_YEAR, 12, STAND_DAY)
@@ -82,15 +79,28 @@ def demo_day(today: datetime.date, months: int = 4) -> datetime.date:
     return today
 
 
-def _months_back(today: datetime.date, count: int) -> list[tuple[int, int]]:
-    months = []
-    year, month = today.year, today.month
-    for _ in range(count):
-        months.append((year, month))
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    return list(reversed(months))
+def demo_months(today: datetime.date, count: int = 4) -> list[tuple[int, int]]:
+    """The (year, month)s of a demo standing on ``today`` (as ``demo_day``
+    gives it): ``count`` months up to its month, and further back to the
+    first month of the last quarter that has ended when the policy ran
+    then."""
+    issued = _policy_first_day()
+    last = today.year * 12 + today.month - 1
+    quarter_start = last - last % 3 - 3
+    first = last - count + 1
+    if issued.year * 12 + issued.month - 1 <= quarter_start < first:
+        first = quarter_start
+    return [(index // 12, index % 12 + 1) for index in range(first, last + 1)]
+
+
+def _policy_first_day() -> datetime.date:
+    issued = (
+        Policy.objects.exclude(issued_on=None)
+        .order_by("issued_on")
+        .values_list("issued_on", flat=True)
+        .first()
+    )
+    return issued or POLICY_FIRST_DAY
 
 
 def _authors() -> dict[int, User]:
@@ -121,8 +131,9 @@ def demo_reports_create(
     months: int = 4,
     seed: int = 2025,
 ) -> int:
-    """Open ``months`` months ending with the month of ``demo_day(today)``
-    and fill them, the last one still open; returns the number of reports
+    """Open the months ``demo_months`` gives, at least ``months`` of them,
+    ending with the month of ``demo_day(today)``, and fill them, the last
+    one still open; returns the number of reports
     written. Does nothing when any period exists already."""
     if ReportingPeriod.objects.exists():
         return 0
@@ -131,7 +142,7 @@ def demo_reports_create(
     real_today = today or timezone.localdate()
     today = demo_day(real_today, months)
     written = 0
-    plan = _months_back(today, months)
+    plan = demo_months(today, months)
     for index, (year, month) in enumerate(plan):
         current = index == len(plan) - 1
         deadline = (
