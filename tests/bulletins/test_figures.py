@@ -458,3 +458,37 @@ def test_query_count_does_not_grow_with_the_data(
     assert count_queries(bulletin_data) == small
     # One query per month and per year the range spans, and a few more.
     assert small <= 20, small
+
+
+@pytest.mark.django_db
+def test_demo_gives_a_whole_third_quarter_whose_numbers_are_the_dashboards():
+    """The demo made after the policy holds July to September 2025 closed:
+    its Q3 bulletin counts every kind of report and equals the dashboard."""
+    from django.core.management import call_command
+
+    from tasks.models import Policy
+
+    with at(D(2026, 1, 10)):
+        call_command("setup_portal", demo=True, stdout=None)
+        policy = Policy.objects.get()
+        result = bulletin_figures(
+            policy=policy, first=(2025, 7), last=(2025, 9), today=D(2026, 1, 10)
+        )
+    periods = list(ReportingPeriod.objects.all())
+    assert [(p.year, p.month) for p in sorted(periods, key=lambda p: p.month)] == [
+        (2025, month) for month in range(7, 13)
+    ]
+    rates = {r.month: r for r in monthly_rates(2025, periods, policy)}
+    assert [(m["due"], m["reported"]) for m in result["months"]] == [
+        (rates[m].expected, rates[m].reported) for m in (7, 8, 9)
+    ]
+    counts = [period_counts(p, policy) for p in periods if p.month <= 9]
+    discipline = result["discipline"]
+    assert discipline["due"] == sum(c.expected for c in counts) > 0
+    assert discipline["late"] == sum(c.late for c in counts) > 0
+    assert discipline["missing"] > 0
+    assert discipline["returned"] > 0
+    assert len(result["tasks"]) == 40
+    assert set(result["lights"].values()) != {0}
+    assert result["lagging"]
+    assert json.loads(json.dumps(result)) == result
