@@ -115,7 +115,13 @@ def bulletin_figures(
 ) -> dict:
     """The snapshot of the policy's months ``first`` to ``last`` (each a
     (year, month)) as of ``today``; see the module's docstring for every
-    rule and the plan of issue 11 for the shape."""
+    rule and the plan of issue 11 for the shape.
+
+    Queries: one per month of the range (``period_counts``) and per year
+    it touches (``monthly_rates``), and twelve more: the plan's end, the
+    periods, the tasks with their responsibilities and groups' members
+    (three), the reports, the returns, the targets (three) and the key
+    tasks' leads; sixteen for a quarter."""
     if _index(first) > _index(last):
         raise ValueError(f"起始月份 {_ym(first)} 晚于结束月份 {_ym(last)}。")
     range_months = _months(first, last)

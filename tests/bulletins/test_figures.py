@@ -492,3 +492,45 @@ def test_demo_gives_a_whole_third_quarter_whose_numbers_are_the_dashboards():
     assert set(result["lights"].values()) != {0}
     assert result["lagging"]
     assert json.loads(json.dumps(result)) == result
+
+
+@pytest.mark.django_db
+def test_a_group_lead_names_the_group_and_highlights_its_members(bulletin_data):
+    departments = bulletin_data["departments"]
+    group = DepartmentFactory(name="各局", kind="group", sort_order=50)
+    group.members.set([departments["甲局"], departments["乙局"]])
+    task = TaskFactory(
+        key_task=KeyTaskFactory(policy=bulletin_data["policy"], number=7),
+        policy=bulletin_data["policy"],
+        number=7,
+    )
+    ResponsibilityFactory(task=task, department=group, role=Role.LEAD)
+    with at(D(2025, 9, 2)):
+        period_ensure_reports(period=bulletin_data["periods"][9])
+
+    item = task_of(figures(bulletin_data), 7)
+
+    assert item["lead"] == ["各局"]
+    assert item["lead_ids"] == [
+        group.pk,
+        departments["甲局"].pk,
+        departments["乙局"].pk,
+    ]
+    # Its members' drafts were never sent: nothing approved, red.
+    assert item["light"] == "red"
+    assert item["last_approved"] is None
+
+
+@pytest.mark.django_db
+def test_a_task_without_a_lead_is_judged_by_its_other_reports(bulletin_data):
+    task = bulletin_data["tasks"][6]
+    task.responsibilities.update(role=Role.COOPERATING)
+    ProgressReport.objects.filter(task=task).update(role=Role.COOPERATING)
+
+    item = task_of(figures(bulletin_data), 6)
+
+    assert item["lead"] == []
+    assert item["light"] == "yellow"  # 丙局's own 进度滞后, as before
+    assert next(
+        i["text"] for i in figures(bulletin_data)["lagging"] if "第6项" in i["text"]
+    ).startswith("第6项“重点任务6”:")
