@@ -33,10 +33,11 @@ SUBSTITUTES: dict[str, tuple[str, ...]] = {
 @functools.cache
 def installed_families() -> frozenset[str]:
     """Every family name fontconfig knows (a face can have several)."""
-    if not shutil.which("fc-list"):
+    program = shutil.which("fc-list")
+    if program is None:
         return frozenset()
-    out = subprocess.run(  # noqa: S603, S607
-        ["fc-list", ":", "family"],
+    out = subprocess.run(  # noqa: S603
+        [program, ":", "family"],
         capture_output=True,
         text=True,
         check=False,

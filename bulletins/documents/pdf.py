@@ -26,9 +26,7 @@ from .word import BODY_SIZE, CHARS, TEXT_WIDTH
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 # The parts of a .docx that name fonts.
-_FONT_PARTS = re.compile(
-    r"^word/(document|styles|footer\d*|header\d*|fontTable)\.xml$"
-)
+_FONT_PARTS = re.compile(r"^word/(document|styles|footer\d*|header\d*|fontTable)\.xml$")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # LibreOffice does not squeeze a character onto a grid cell narrower than
 # the face (3号 is 16 pt, the 28-character cell 15.8 pt): it gives each
@@ -66,7 +64,12 @@ def for_libreoffice(docx: bytes) -> bytes:
     the chosen faces and not whatever fontconfig picks for an unknown name;
     the character grid as character spacing (CHAR_SPACING)."""
     table = fonts.substitution_table()
-    source = zipfile.ZipFile(io.BytesIO(docx))
+    try:
+        source = zipfile.ZipFile(io.BytesIO(docx))
+    except zipfile.BadZipFile:
+        raise DocumentError(
+            "无法生成PDF:传入的文件不是有效的Word文档(.docx)。"
+        ) from None
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():

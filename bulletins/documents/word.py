@@ -30,8 +30,12 @@ from docx import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.enum.text import (
+    WD_ALIGN_PARAGRAPH,
+    WD_BREAK,
+    WD_LINE_SPACING,
+    WD_TAB_ALIGNMENT,
+)
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
@@ -47,8 +51,9 @@ BODY_SIZE = Pt(16)  # 3号
 TITLE_SIZE = Pt(22)  # 2号
 PAGE_NUMBER_SIZE = Pt(14)  # 4号
 TABLE_SIZE = Pt(10.5)  # 五号
-# Line pitch in twips (1/20 pt): 225 mm / 22 lines.
-LINE_PITCH = round(Mm(225) / LINES / 635)
+# Line pitch in twips (1/20 pt): 225 mm / 22 lines, rounded down so that
+# 22 lines fit.
+LINE_PITCH = int(Mm(225) / LINES / 635)
 LINE = Pt(LINE_PITCH / 20)
 # The grid's character pitch is the default size plus charSpace/4096 pt.
 CHAR_SPACE = round((Emu(TEXT_WIDTH).pt / CHARS - BODY_SIZE.pt) * 4096)
@@ -221,7 +226,7 @@ def _page_setup(document):
     section.left_margin, section.right_margin = LEFT, RIGHT
     section.header_distance = Mm(15)
     # The page number's dash line sits 7 mm under the 版心.
-    section.footer_distance = Mm(24)
+    section.footer_distance = Mm(26)
     sectpr = section._sectPr
     grid = sectpr.find(qn("w:docGrid"))
     if grid is None:
@@ -496,8 +501,12 @@ def _lagging(document, figures: dict):
         if item["cooperating"]:
             line += f"(配合单位:{names(item['cooperating'])})"
         paragraph = _paragraph(document)
-        _run(paragraph, "【红灯】" if item["light"] == "red" else "【黄灯】",
-             fonts.BODY, colour=LIGHT_COLOURS[item["light"]])
+        _run(
+            paragraph,
+            "【红灯】" if item["light"] == "red" else "【黄灯】",
+            fonts.BODY,
+            colour=LIGHT_COLOURS[item["light"]],
+        )
         _run(paragraph, line, fonts.BODY)
 
 
@@ -547,9 +556,15 @@ def _task_rows(figures: dict, columns) -> list[list]:
         for _, _, key in columns:
             value = task.get(key)
             colour = LIGHT_COLOURS.get(task["light"]) if key == "light_label" else None
-            if key == "light_label" and task.get("disagrees") and task.get("proposed_label"):
+            if (
+                key == "light_label"
+                and task.get("disagrees")
+                and task.get("proposed_label")
+            ):
                 value = f"{value}\n(自评:{task['proposed_label']})"
-            row.append((names(value) if key in ("lead", "cooperating") else value, colour))
+            row.append(
+                (names(value) if key in ("lead", "cooperating") else value, colour)
+            )
         rows.append(row)
     return rows
 
@@ -569,7 +584,10 @@ def _target_rows(figures: dict) -> list[list]:
                 (f"{target['value']}{target['unit']}", None),
                 (chinese_date(target["deadline"]), None),
                 (latest, None),
-                (f"{percent(target['percent'])}/{percent(target['expected_percent'])}", None),
+                (
+                    f"{percent(target['percent'])}/{percent(target['expected_percent'])}",
+                    None,
+                ),
                 (target["light_label"], LIGHT_COLOURS.get(target["light"])),
                 (names(target["lead"]), None),
             ]
@@ -616,10 +634,16 @@ def _record(document, text: dict):
         else:
             _indent_chars(paragraph, left=1, right=1, size=size)
             stops = paragraph.paragraph_format.tab_stops
-            stops.add_tab_stop(TEXT_WIDTH - Pt(size.pt * 2) - Mm(2), WD_TAB_ALIGNMENT.RIGHT)
+            stops.add_tab_stop(
+                TEXT_WIDTH - Pt(size.pt * 2) - Mm(2), WD_TAB_ALIGNMENT.RIGHT
+            )
             _run(paragraph, text.get("printed_by") or "", fonts.BODY, size)
-            _run(paragraph, "\t" + chinese_date(text.get("printed_on")) + "印发",
-                 fonts.BODY, size)
+            _run(
+                paragraph,
+                "\t" + chinese_date(text.get("printed_on")) + "印发",
+                fonts.BODY,
+                size,
+            )
     table._tbl.tblGrid.gridCol_lst[0].w = TEXT_WIDTH
     # First and last rules 0.35 mm, the ones between 0.25 mm; no sides.
     last = len(table.rows) - 1
