@@ -161,6 +161,23 @@ class ProgressReport(models.Model):
             models.Index(fields=["department", "period"]),
             # The review queue: what waits in a state, the longest first.
             models.Index(fields=["state", "submitted_at"], name="report_queue"),
+            # A policy's reports in the periods a page shows (the dashboard's
+            # board, monthly rates and department table): by its tasks,
+            # read from the index alone on PostgreSQL. Without it the
+            # database read every policy's reports of those periods, 25
+            # times the rows at province scale.
+            models.Index(
+                fields=["task", "period"],
+                include=[
+                    "id",
+                    "state",
+                    "proposed_status",
+                    "role",
+                    "is_late",
+                    "department",
+                ],
+                name="report_task_period",
+            ),
         ]
 
     def __str__(self):

@@ -2,6 +2,7 @@ from django.urls import reverse
 
 from accounts import permissions as account_permissions
 from audit import permissions as audit_permissions
+from bulletins import permissions as bulletin_permissions
 from tasks import permissions
 
 
@@ -23,6 +24,8 @@ def navigation(request):
             ("审核队列", reverse("dispatch:review-queue")),
             ("填报期", reverse("dispatch:period-list")),
         ]
+    if bulletin_permissions.can_list(user):
+        items.append(("通报", reverse("bulletins:bulletin-list")))
     items += [
         ("目标进展", reverse("targets:board")),
         ("重点任务", reverse("tasks:task-list")),

@@ -8,8 +8,10 @@ POST-only action answers 405 to whoever may reach it.
 """
 
 import datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +19,7 @@ from django.utils import timezone
 from accounts.roles import RoleName
 from accounts.services import user_create
 from dispatch.models import ProgressReport
-from tasks.models import Department
+from tasks.models import Department, Policy
 
 ROLES = [
     "anonymous",
@@ -62,6 +64,15 @@ MATRIX = {
     "audit:event-list": (L, 403, 403, 403, 403, 403, 200, 403),
     "audit:event-export": (L, 403, 403, 403, 403, 403, 200, 403),
     "password_change": (L, 200, 200, 200, 200, 200, 200, 200),
+    "bulletins:bulletin-list": (L, 200, 200, 200, 403, 403, 403, 200),
+    "bulletins:bulletin-create": (L, 403, 403, 200, 403, 403, 403, 403),
+    "bulletins:bulletin-detail": (L, 200, 200, 200, 404, 404, 404, 404),
+    "bulletins:bulletin-edit": (L, 403, 403, 200, 403, 403, 403, 403),
+    "bulletins:bulletin-action": (405, 405, 405, 405, 405, 405, 405, 405),
+    "bulletins:render-job": (L, 200, 200, 200, 404, 404, 404, 404),
+    "bulletins:document-download": (L, 200, 200, 200, 404, 404, 404, 404),
+    "public-bulletins:list": (200, 200, 200, 200, 200, 200, 200, 200),
+    "public-bulletins:detail": (200, 200, 200, 200, 200, 200, 200, 200),
 }
 
 # The monthly loop's pages before they left /tasks/ (portal/legacy_urls.py):
@@ -84,6 +95,7 @@ POSTS = {
     "dispatch:urge": (L, 403, 403, 302, 403, 403, 403, 403),
     "dispatch:period-action": (L, 403, 403, 302, 403, 403, 403, 403),
     "dispatch:evidence-upload": (L, 302, 302, 404, 404, 404, 404, 404),
+    "bulletins:bulletin-action": (L, 403, 403, 302, 403, 403, 403, 403),
 }
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -109,8 +121,56 @@ def everyone(users):
     return {**users, **extra}
 
 
+def bulletins(everyone, monkeypatch):
+    """An issued, published bulletin sent to 贵溪市 and 市人社局 (not to
+    市教育局) with its documents rendered, and a draft."""
+    from bulletins import services
+    from bulletins.models import BulletinKind
+    from tests.bulletins.fake_figures import install_stub, make_figures
+
+    stub = install_stub(monkeypatch)
+    stub.figures = make_figures(
+        [Department.objects.get(name=n) for n in ("贵溪市人民政府", "市人社局")]
+    )
+    reviewer, now = everyone["reviewer"], timezone.now()
+    today = timezone.localdate()
+
+    def create():
+        return services.bulletin_create(
+            policy=Policy.objects.get(),
+            kind=BulletinKind.objects.get(name="月度调度通报"),
+            first=(today.year, today.month),
+            last=(today.year, today.month),
+            today=today,
+            actor=reviewer,
+        )
+
+    issued, draft = create(), create()
+    services.bulletin_update(
+        bulletin=issued, data={"number": "鹰技能办〔2025〕3号"}, actor=reviewer
+    )
+    version = services.bulletin_issue(bulletin=issued, now=now, actor=reviewer)
+    services.bulletin_publish(bulletin=issued, published=True, now=now, actor=reviewer)
+    job = services.render_job_create(version=version, actor=reviewer)
+    services.render_job_start(job=job, now=now)
+    folder = Path(django_settings.MEDIA_ROOT) / "bulletins" / str(job.pk)
+    folder.mkdir(parents=True)
+    (folder / "bulletin.pdf").write_bytes(PDF)
+    services.render_job_finish(
+        job=job, files={"pdf": f"{job.pk}/bulletin.pdf"}, now=now
+    )
+    return {
+        "bulletins:bulletin-detail": [issued.pk],
+        "bulletins:bulletin-edit": [draft.pk],
+        "bulletins:bulletin-action": [issued.pk, "unpublish"],
+        "bulletins:render-job": [job.pk],
+        "bulletins:document-download": [job.pk, "pdf"],
+        "public-bulletins:detail": [issued.pk],
+    }
+
+
 @pytest.fixture
-def objects(period, everyone, settings, tmp_path):
+def objects(period, everyone, settings, tmp_path, monkeypatch):
     from dispatch.services import evidence_add
     from targets.models import Target
 
@@ -155,6 +215,7 @@ def objects(period, everyone, settings, tmp_path):
         "targets:reading-add": [target.pk],
         "period": period,
         "report": report,
+        **bulletins(everyone, monkeypatch),
     }
 
 

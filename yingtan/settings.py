@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tasks",
     "targets",
     "dispatch",
+    "bulletins",
     "incentives",
     "portal",
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import views as accounts_views
+from bulletins import urls as bulletin_urls
 from dispatch.views import reports
 from portal import legacy_urls
 from targets import views as targets_views
@@ -29,7 +30,12 @@ urlpatterns = [
     path("tasks/", include("portal.legacy_urls")),
     path("targets/", include("targets.urls")),
     path("audit/", include("audit.urls")),
+    path("bulletins/", include("bulletins.urls")),
     path("public/", targets_views.public, name="public"),
+    path(
+        "public/bulletins/",
+        include((bulletin_urls.public_urlpatterns, "public-bulletins")),
+    ),
     # The admin's own page would change the password without the service.
     path(
         "admin/password_change/",

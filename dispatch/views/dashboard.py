@@ -54,6 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "board": reads.task_month_board(period.year, periods, policy),
             "report_link": _link_parts("dispatch:report-detail"),
             "task_link": _link_parts("tasks:task-detail"),
+            "department_link": _link_parts("tasks:department-detail"),
             "legend": reads.board_legend(),
             "charts": reads.chart_data(period, counts, months),
         },
@@ -91,8 +92,9 @@ _SLOT = 987654321
 
 def _link_parts(viewname: str) -> dict[str, str]:
     """The address of an object of ``viewname`` as the text before and
-    after its number: the board links hundreds of cells, and one reverse()
-    a cell was most of the page's time. A dict, which a template reads
+    after its number: the board links hundreds of cells and the department
+    tables up to one row per department, and one reverse() a link was most
+    of the page's time. A dict, which a template reads
     fastest."""
     head, tail = reverse(viewname, args=[_SLOT]).split(str(_SLOT))
     return {"head": head, "tail": tail}
