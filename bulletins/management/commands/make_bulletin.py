@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from bulletins import permissions
@@ -100,7 +101,10 @@ class Command(BaseCommand):
             )
         )
 
+    @transaction.atomic
     def _issue(self, policy, kind, first, last, today, actor, number):
+        """Create, number and issue in one transaction: a number refused
+        leaves no draft behind."""
         bulletin = bulletin_create(
             policy=policy, kind=kind, first=first, last=last, today=today, actor=actor
         )
