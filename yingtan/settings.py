@@ -166,6 +166,25 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Background jobs (rendering a bulletin's PDF) go on an rq queue in this
+# Redis, for `manage.py run_worker`; production must name one, so that no
+# request waits on LibreOffice. Without QUEUE_URL a job runs in the process
+# that asked for it, once its transaction commits (common.jobs), so that
+# the README's first command needs nothing but Python. The queue may not
+# share the cache's Redis database: clearing the cache empties its
+# database, and the queued jobs with it.
+QUEUE_URL = os.environ.get("QUEUE_URL", "").strip()
+if PRODUCTION and not QUEUE_URL:
+    raise ImproperlyConfigured(
+        "生产环境(DJANGO_ENV=production)必须在环境变量 QUEUE_URL 中设置后台任务队列的"
+        " Redis 地址,如 redis://127.0.0.1:6379/1,并运行 manage.py run_worker:"
+        "通报的 PDF 等由任务进程生成,请求不等待。"
+    )
+if QUEUE_URL and QUEUE_URL == REDIS_URL:
+    raise ImproperlyConfigured(
+        f"QUEUE_URL 与 REDIS_URL 指向同一个 Redis 库({QUEUE_URL}):清空缓存会同时清空"
+        "任务队列。请为 QUEUE_URL 换一个库号,如 redis://127.0.0.1:6379/1。"
+    )
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -29,6 +29,7 @@ CLEARED = (
     "DJANGO_ENV",
     "DJANGO_SETTINGS_MODULE",
     "REDIS_URL",
+    "QUEUE_URL",
 )
 
 
@@ -52,6 +53,7 @@ def production(tmp_path: Path, **values: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "portal.example",
         # Named, not reached: no page these tests ask for uses the cache.
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "QUEUE_URL": "redis://127.0.0.1:6379/1",
     }
     return environment(tmp_path, **{**settings, **values})
 
@@ -117,6 +119,23 @@ def test_production_refuses_to_start_without_redis(tmp_path):
 
     assert result.returncode != 0
     assert "必须在环境变量 REDIS_URL 中设置 Redis 地址" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_job_queue(tmp_path):
+    """Without a queue a bulletin's PDF would be rendered inside the
+    request that asked for it."""
+    result = manage(production(tmp_path, QUEUE_URL=""), "check")
+
+    assert result.returncode != 0
+    assert "必须在环境变量 QUEUE_URL 中设置后台任务队列" in result.stderr
+
+
+def test_the_job_queue_may_not_share_the_cache_database(tmp_path):
+    url = "redis://127.0.0.1:6379/0"
+    result = manage(production(tmp_path, REDIS_URL=url, QUEUE_URL=url), "check")
+
+    assert result.returncode != 0
+    assert "QUEUE_URL 与 REDIS_URL 指向同一个 Redis 库" in result.stderr
 
 
 def cache_settings(env: dict[str, str]) -> str:

@@ -1,0 +1,1 @@
+from tests.common.worker import queue_redis, run_worker  # noqa: F401
