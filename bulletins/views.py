@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from audit.services import audit_record
 
-from . import permissions, services
+from . import jobs, permissions, services
 from .forms import BulletinCreateForm, BulletinEditForm
 from .models import DOCUMENT_TYPES, Bulletin, RenderStatus
 from .selectors import bulletins as selectors
@@ -175,20 +175,11 @@ def bulletin_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
         else:
             version = bulletin.versions.order_by("-number").first()
-            job = services.render_job_create(version=version, actor=user)
-            _enqueue(job)
+            jobs.render_start(version=version, actor=user)
             messages.success(request, "已开始生成 Word、PDF 和 Excel 文件。")
     except services.BulletinError as exc:
         messages.error(request, str(exc))
     return redirect(bulletin)
-
-
-def _enqueue(job) -> None:
-    """Hand the job to the queue (part D's common.jobs): on rq when
-    QUEUE_URL is set, else inline after commit."""
-    from common import jobs
-
-    jobs.enqueue("bulletins.jobs.render_version", job.pk)
 
 
 @login_required

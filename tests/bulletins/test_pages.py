@@ -286,7 +286,10 @@ def test_a_failed_job_shows_its_reason_and_stops_polling(client, users, issued):
 
 def test_the_render_action_queues_a_job(client, users, issued, monkeypatch):
     queued = []
-    monkeypatch.setattr("bulletins.views._enqueue", lambda job: queued.append(job.pk))
+    monkeypatch.setattr(
+        "bulletins.jobs.jobs.enqueue",
+        lambda func, job_id, **kwargs: queued.append(job_id),
+    )
     client.force_login(users["reviewer"])
     url = reverse("bulletins:bulletin-action", args=[issued.pk, "render"])
     response = client.post(url, follow=True)
