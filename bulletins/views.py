@@ -17,6 +17,7 @@ from . import jobs, permissions, services
 from .forms import BulletinCreateForm, BulletinEditForm
 from .models import DOCUMENT_TYPES, Bulletin, RenderStatus
 from .selectors import bulletins as selectors
+from .wording import summary_lines
 
 PER_PAGE = 20
 ACTIONS = ("issue", "regenerate", "publish", "unpublish", "render")
@@ -92,6 +93,7 @@ def _document_context(bulletin, version, *, user, public: bool = False) -> dict:
         "text": text,
         "figures": figures,
         "overview_blocks": selectors.text_blocks(text["overview"]),
+        "summary": summary_lines(figures),
         "problem_blocks": selectors.text_blocks(text["problems"]),
         "next_step_blocks": selectors.text_blocks(text["next_steps"]),
         "public": public,

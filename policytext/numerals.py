@@ -77,3 +77,15 @@ def _unit(char: str) -> int:
 
 def _not_a_numeral(text: str, reason: str) -> ValueError:
     return ValueError(f"not a Chinese numeral: {text!r} ({reason})")
+
+
+def chinese_numeral(number: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 23 → 二十三, as a heading's
+    (十二) or 第三季度 writes them: the inverse of ``chinese_number`` for
+    1 to 99."""
+    if not 0 < number < 100:
+        raise ValueError(f"{number} 不在 1–99 之间")
+    names = "一二三四五六七八九"
+    tens, ones = divmod(number, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else names[tens - 1] + "十")
+    return head + (names[ones - 1] if ones else "")

@@ -22,7 +22,6 @@ Chinese text's face from w:eastAsia (python-docx #346, #1139): every style
 and every run here goes through `_set_font`, which writes all four slots.
 """
 
-import datetime
 import io
 import re
 
@@ -40,6 +39,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 
+from ..wording import chinese_date, percent, summary_lines
 from . import fonts
 from .charts import render_charts
 
@@ -109,21 +109,6 @@ DEPARTMENT_COLUMNS = (
 
 
 # -- text helpers --------------------------------------------------------------
-
-
-def chinese_date(value: str | None) -> str:
-    """2025-10-10 as 2025年10月10日 (GB/T 9704-2012 uses Arabic digits
-    without leading zeros)."""
-    if not value:
-        return ""
-    day = datetime.date.fromisoformat(value)
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def percent(value) -> str:
-    if value is None or value == "":
-        return "—"
-    return f"{float(value):.1f}".removesuffix(".0") + "%"
 
 
 def text_lines(text: str) -> list[str]:
@@ -406,29 +391,6 @@ def _masthead(document, text: dict):
     _run(recipients, text.get("recipients") or "", fonts.BODY)
 
 
-def _summary_lines(figures: dict) -> list[str]:
-    lights = figures["lights"]
-    total = sum(lights.values())
-    discipline = figures["discipline"]
-    targets = figures["targets_summary"]
-    as_of = chinese_date(figures["as_of"])
-    label = figures["range"]["label"]
-    return [
-        f"截至{as_of},{total}项工作任务中,已完成{lights['completed']}项,"
-        f"按序时推进{lights['on_pace']}项,滞后{lights['lagging']}项,"
-        f"严重滞后{lights['seriously_lagging']}项"
-        f"(序时进度{percent(figures['elapsed_percent'])})。",
-        f"{label}应报月度报告{discipline['due']}份,按时报送{discipline['on_time']}份,"
-        f"逾期报送{discipline['late']}份,未报送{discipline['missing']}份,"
-        f"退回修改{discipline['returned']}份;报送率{percent(discipline['rate'])},"
-        f"按时报送率{percent(discipline['on_time_rate'])}。",
-        f"{targets['total']}项目标任务中,按序时推进{targets['green']}项,"
-        f"滞后{targets['yellow']}项,严重滞后{targets['red']}项,"
-        f"暂无数据{targets['none']}项;已完成{targets['achieved']}项,"
-        f"逾期未完成{targets['missed']}项。",
-    ]
-
-
 def _picture(document, png: bytes, caption: str):
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -675,9 +637,10 @@ def render_docx(figures: dict, text: dict) -> bytes:
     _masthead(document, text)
     charts = render_charts(figures)
 
-    _heading(document, "一、总体情况")
+    # The office's opening words, then the figures in words.
     _narrative(document, text.get("overview") or "")
-    for line in _summary_lines(figures):
+    _heading(document, "一、总体情况")
+    for line in summary_lines(figures):
         _paragraph(document, line)
     _picture(document, charts["submission_rate"], "图1 各月报告报送率")
     _picture(document, charts["lights_by_department"], "图2 各责任单位任务亮灯情况")

@@ -10,7 +10,8 @@ from openpyxl.utils import get_column_letter
 
 from common.spreadsheets import escape_formula, normalise_text
 
-from .word import chinese_date, names
+from ..wording import chinese_date
+from .word import names
 
 TASK_HEADERS = (
     ("序号", "number", 6),

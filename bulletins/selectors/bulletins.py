@@ -20,8 +20,8 @@ from bulletins.models import (
 )
 
 from .. import permissions
+from ..wording import chinese_numeral
 
-NUMERALS = "一二三四五六七八九十"
 # A line that opens with 一、 or (一) is a heading of the narrative.
 HEADING_1 = re.compile(r"^[一二三四五六七八九十]+、")
 HEADING_2 = re.compile(r"^[((][一二三四五六七八九十]+[))]")
@@ -49,19 +49,6 @@ TARGET_COUNT_LABELS = {
 }
 
 
-def chinese_date(iso: str) -> str:
-    day = datetime.date.fromisoformat(iso)
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def numeral(n: int) -> str:
-    if 1 <= n <= 10:
-        return NUMERALS[n - 1]
-    if n < 20:
-        return "十" + NUMERALS[n - 11]
-    return str(n)
-
-
 # -- the narrative -------------------------------------------------------------
 
 
@@ -70,23 +57,17 @@ def draft_title(figures: dict) -> str:
 
 
 def draft_overview(figures: dict) -> str:
-    lights = figures["lights"]
-    tasks = sum(lights.values())
-    d = figures["discipline"]
-    t = figures["targets_summary"]
-    return "\n\n".join(
-        [
-            f"截至{chinese_date(figures['as_of'])},"
-            f"全市{tasks}项工作要求中,已完成{lights['completed']}项,"
-            f"按序时推进{lights['on_pace']}项,滞后{lights['lagging']}项,"
-            f"严重滞后{lights['seriously_lagging']}项"
-            f"(序时进度{figures['elapsed_percent']}%)。",
-            f"{figures['range']['label']}各责任单位应报送进展报告{d['due']}份,"
-            f"按时报送{d['on_time']}份,逾期报送{d['late']}份,"
-            f"未报送{d['missing']}份,退回修改{d['returned']}份。",
-            f"{t['total']}项2025年目标中,绿灯{t['green']}项、黄灯{t['yellow']}项、"
-            f"红灯{t['red']}项,暂无读数{t['none']}项。",
-        ]
+    """The office's opening words before 一、总体情况, for the reviewer to
+    rewrite; the figures themselves are worded from the snapshot
+    (``bulletins.wording.summary_lines``) on the page and in the
+    document, so the draft does not repeat them."""
+    label = figures["range"]["label"]
+    policy = figures["policy"]
+    source = f"《{policy['title']}》({policy['number']})" if policy["title"] else ""
+    return (
+        f"{label},各责任单位认真落实{source or '技能鹰潭行动'}部署,"
+        f"按月报送工作进展。根据各单位报送并经审核的情况,"
+        f"现将{label}工作推进情况通报如下。"
     )
 
 
@@ -95,7 +76,7 @@ def draft_grouped(groups: list[dict]) -> str:
     (一) heading per department."""
     paragraphs = []
     for i, group in enumerate(groups, start=1):
-        paragraphs.append(f"({numeral(i)}){group['department']}")
+        paragraphs.append(f"({chinese_numeral(i)}){group['department']}")
         for item in group["items"]:
             paragraphs.append(f"第{item['task_number']}项:{item['text']}")
     return "\n\n".join(paragraphs)

@@ -67,8 +67,9 @@ from targets.progress import Status, Verdict
 from targets.selectors import progress_list
 from tasks.models import KeyTaskAssignment, Policy, Role, Task
 
+from ..wording import chinese_date, chinese_numeral
+
 SCHEMA = 1
-NUMERALS = "一二三四"
 
 
 @dataclass(frozen=True)
@@ -262,14 +263,10 @@ def range_label(first: Month, last: Month) -> str:
     if first == last:
         return f"{y1}年{m1}月"
     if y1 == y2 and m1 % 3 == 1 and m2 == m1 + 2:
-        return f"{y1}年第{NUMERALS[m1 // 3]}季度"
+        return f"{y1}年第{chinese_numeral(m1 // 3 + 1)}季度"
     if y1 == y2:
         return f"{y1}年{m1}月至{m2}月"
     return f"{y1}年{m1}月至{y2}年{m2}月"
-
-
-def chinese_date(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _plan_span(policy: Policy, as_of: datetime.date):

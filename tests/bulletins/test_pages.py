@@ -191,6 +191,18 @@ def test_an_issued_bulletin_is_shown_from_its_snapshot_not_recomputed(
     assert len(figures_stub.calls) == calls
 
 
+def test_the_page_words_the_figures_once_after_the_offices_opening(
+    client, users, issued
+):
+    from bulletins.wording import summary_lines
+
+    client.force_login(users["reviewer"])
+    html = client.get(detail(issued)).content.decode()
+    lines = summary_lines(issued.versions.get().figures)
+    assert all(html.count(line) == 1 for line in lines)
+    assert html.index("通报如下") < html.index(lines[0])
+
+
 def test_a_department_keeps_reading_the_issued_version_during_a_correction(
     client, users, issued, figures_stub, units
 ):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from policytext.numerals import chinese_number
+from policytext.numerals import chinese_number, chinese_numeral
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,26 @@ def test_a_digit_after_a_large_unit_counts_in_the_unit_below(numeral, value):
 def test_chinese_number_refuses_what_is_not_one_numeral(text):
     with pytest.raises(ValueError, match="not a Chinese numeral"):
         chinese_number(text)
+
+
+@pytest.mark.parametrize(
+    ("number", "written"),
+    [
+        (1, "一"),
+        (3, "三"),
+        (10, "十"),
+        (12, "十二"),
+        (20, "二十"),
+        (23, "二十三"),
+        (99, "九十九"),
+    ],
+)
+def test_chinese_numeral_writes_what_chinese_number_reads(number, written):
+    assert chinese_numeral(number) == written
+    assert chinese_number(written) == number
+
+
+@pytest.mark.parametrize("number", [0, 100, -1])
+def test_chinese_numeral_refuses_what_it_cannot_write(number):
+    with pytest.raises(ValueError):
+        chinese_numeral(number)
