@@ -79,9 +79,14 @@ class BulletinEditForm(forms.ModelForm):
             "problems": forms.Textarea(attrs={"rows": 10}),
             "next_steps": forms.Textarea(attrs={"rows": 10}),
         }
+        # The draft's opening words go before 一、总体情况, whose figures
+        # are worded from the snapshot: the model's label would say
+        # otherwise.
+        labels = {"overview": "开头语"}
         help_texts = {
             "number": "如 鹰技能办〔2025〕3号:年份写在〔〕内,序号不带前导零。",
-            "overview": "段落之间空一行;以“一、”“(一)”开头的段落作为标题。",
+            "overview": "放在“总体情况”之前;总体情况的数字按数据快照生成,不在此填写。"
+            "段落之间空一行;以“一、”“(一)”开头的段落作为标题。",
         }
 
     def validate_unique(self):

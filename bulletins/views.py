@@ -189,7 +189,11 @@ def render_job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's progress as a fragment the page polls with htmx every
     2 s until the job is done or failed."""
     job = get_object_or_404(permissions.render_jobs_for_user(request.user), pk=pk)
-    return render(request, "bulletins/_render_job.html", {"job": job})
+    return render(
+        request,
+        "bulletins/_render_job.html",
+        {"job": job, "can_manage": permissions.can_manage(request.user)},
+    )
 
 
 @login_required

@@ -49,8 +49,46 @@ def demo(transactional_db, settings):
     )
 
 
+@pytest.fixture
+def demo_bulletins(demo, bulletin_kinds):
+    """Two bulletins over the demo's reports, made as the office makes
+    them: the third quarter of 2025 issued (so sent to 贵溪市) and
+    published, the fourth a draft."""
+    from bulletins import services
+    from bulletins.models import BulletinKind
+
+    reviewer = User.objects.get(username="reviewer")
+    policy = Policy.objects.get(number="鹰办发〔2022〕22号")
+    kind = BulletinKind.objects.get(name="季度通报")
+    today, now = timezone.localdate(), timezone.now()
+    made = {}
+    for name, (first, last) in {
+        "issued": ((2025, 7), (2025, 9)),
+        "draft": ((2025, 10), (2025, 12)),
+    }.items():
+        made[name] = services.bulletin_create(
+            policy=policy,
+            kind=kind,
+            first=first,
+            last=last,
+            today=today,
+            actor=reviewer,
+        )
+    services.bulletin_update(
+        bulletin=made["issued"],
+        data={"number": "鹰技能办〔2025〕3号"},
+        actor=reviewer,
+    )
+    services.bulletin_issue(bulletin=made["issued"], now=now, actor=reviewer)
+    services.bulletin_publish(
+        bulletin=made["issued"], published=True, now=now, actor=reviewer
+    )
+    return made
+
+
 def main_pages() -> list[tuple[str | None, str, str]]:
     """(who signs in, page name, path) for every main page."""
+    from bulletins.models import Bulletin
     from dispatch.models import ProgressReport
     from dispatch.selectors import current_period
     from targets.models import ReviewStatus, Target
@@ -68,6 +106,8 @@ def main_pages() -> list[tuple[str | None, str, str]]:
         .order_by("pk")
         .first()
     )
+    issued = Bulletin.objects.get(number="鹰技能办〔2025〕3号")
+    draft = Bulletin.objects.get(issued_at=None)
     return [
         (None, "登录", "/login/"),
         (None, "公开页", "/public/"),
@@ -87,6 +127,15 @@ def main_pages() -> list[tuple[str | None, str, str]]:
         ("reviewer", "部门", f"/tasks/departments/{guixi.pk}/"),
         ("security", "登录锁定", "/accounts/locks/"),
         ("auditor", "审计日志", "/audit/"),
+        ("reviewer", "通报", "/bulletins/"),
+        ("reviewer", "编制通报", "/bulletins/new/"),
+        ("reviewer", "通报草稿", f"/bulletins/{draft.pk}/"),
+        ("reviewer", "修改通报", f"/bulletins/{draft.pk}/edit/"),
+        ("reviewer", "已签发通报", f"/bulletins/{issued.pk}/"),
+        ("reporter", "本单位通报", "/bulletins/"),
+        ("reporter", "收到的通报", f"/bulletins/{issued.pk}/"),
+        (None, "通报公开", "/public/bulletins/"),
+        (None, "公开通报", f"/public/bulletins/{issued.pk}/"),
     ]
 
 
@@ -98,7 +147,7 @@ def measure(page, url) -> dict:
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_every_main_page_fits_the_window_and_the_header_wraps_by_words(
-    browser, live_server, demo, size
+    browser, live_server, demo, demo_bulletins, size
 ):
     from django.urls import reverse
 
