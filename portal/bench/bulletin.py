@@ -135,12 +135,12 @@ def bulletin_measure(
 ) -> Result:
     if repeat < 1:
         raise BenchError("--repeat 须至少为 1。")
+    if (first is None) != (last is None):
+        raise BenchError("--from 与 --to 须同时给出。")
     _check_tables()
     policy = default_policy(policy_choices(), today)
     if policy is None:
         raise BenchError("库中没有政策文件:请先写入基准数据或演示数据。")
-    if (first is None) != (last is None):
-        raise BenchError("--from 与 --to 须同时给出。")
     if first is None:
         span = last_whole_quarter(ReportingPeriod.objects.all())
         if span is None:
