@@ -206,6 +206,21 @@ def bulletin_list(user) -> QuerySet[Bulletin]:
     return rows.order_by("-last_year", "-last_month", "-pk")
 
 
+def unread_bulletins(user) -> list[Bulletin]:
+    """The issued bulletins sent to the user's department that nobody there
+    has opened yet, newest first; one query."""
+    if permissions.can_manage(user) or not user.department_id:
+        return []
+    return list(
+        permissions.bulletins_for_user(user)
+        .filter(
+            deliveries__department_id=user.department_id,
+            deliveries__read_at__isnull=True,
+        )
+        .order_by("-issued_at", "-pk")[:5]
+    )
+
+
 def public_bulletin_list() -> QuerySet[Bulletin]:
     return permissions.public_bulletins().order_by("-last_year", "-last_month", "-pk")
 

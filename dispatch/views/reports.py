@@ -1,5 +1,7 @@
 """A department's home, its reports, their workflow and evidence."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -31,6 +33,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("tasks:task-list")
 
 
+# Blocks that apps above the monthly loop add to a department's 本期任务
+# page, each a function of the user giving context (the bulletins add the
+# bulletins sent to the department and not yet read).
+my_tasks_panels: list[Callable[[object], dict]] = []
+
+
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     if not permissions.is_department_user(request.user):
@@ -43,17 +51,16 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     reports = (
         selectors.department_period_reports(request.user, period) if period else []
     )
-    return render(
-        request,
-        "dispatch/my_tasks.html",
-        {
-            "period": period,
-            "periods": periods[:24],
-            "reports": reports,
-            "urges": selectors.department_urges(request.user),
-            "overdue_count": sum(1 for r in reports if r.is_overdue),
-        },
-    )
+    context = {
+        "period": period,
+        "periods": periods[:24],
+        "reports": reports,
+        "urges": selectors.department_urges(request.user),
+        "overdue_count": sum(1 for r in reports if r.is_overdue),
+    }
+    for panel in my_tasks_panels:
+        context.update(panel(request.user))
+    return render(request, "dispatch/my_tasks.html", context)
 
 
 class ReportDetailView(LoginRequiredMixin, DetailView):

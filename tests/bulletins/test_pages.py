@@ -172,6 +172,21 @@ def test_a_department_sees_its_own_lines_highlighted_and_its_read_is_recorded(
     assert "mine" not in issued.versions.get().figures["departments"][0]
 
 
+def test_the_department_home_names_the_bulletin_until_someone_reads_it(
+    client, users, issued
+):
+    client.force_login(users["reporter"])
+    home = reverse("dispatch:my-tasks")
+    html = client.get(home).content.decode()
+    assert "新收到的通报" in html and issued.get_absolute_url() in html
+    client.force_login(users["other_department"])
+    assert "新收到的通报" not in client.get(home).content.decode()
+    client.force_login(users["leader"])  # the same department reads it
+    client.get(detail(issued))
+    client.force_login(users["reporter"])
+    assert "新收到的通报" not in client.get(home).content.decode()
+
+
 def test_the_reviewer_sees_no_highlight(client, users, issued):
     client.force_login(users["reviewer"])
     html = client.get(detail(issued)).content.decode()

@@ -29,14 +29,33 @@ class Command(BaseCommand):
         parser.add_argument("--imports", action="store_true", help="测量导入")
         parser.add_argument("--rows", type=int, default=20000, help="导入行数")
         parser.add_argument("--load", action="store_true", help="压力测试")
+        parser.add_argument(
+            "--bulletin",
+            action="store_true",
+            help="测量通报:数字、创建(回滚)、Word、PDF、Excel 与通报页",
+        )
+        parser.add_argument(
+            "--from",
+            dest="first",
+            default="",
+            help="通报的起始月份,如 2025-07;默认为数据中最后一个完整季度",
+        )
+        parser.add_argument(
+            "--to", dest="last", default="", help="通报的截止月份,如 2025-09"
+        )
         parser.add_argument("--seconds", type=int, default=120, help="压力测试时长上限")
         parser.add_argument(
             "--requests", type=int, default=3000, help="压力测试请求总数"
         )
 
     def handle(self, *args, **options):
-        if not any(options[name] for name in ("fill", "pages", "imports", "load")):
-            raise CommandError("请至少指定 --fill、--pages、--imports 或 --load。")
+        parts = ("fill", "pages", "imports", "load", "bulletin")
+        if not any(options[name] for name in parts):
+            raise CommandError(
+                "请至少指定 --fill、--pages、--imports、--load 或 --bulletin。"
+            )
+        if (options["first"] or options["last"]) and not options["bulletin"]:
+            raise CommandError("--from 与 --to 只用于 --bulletin。")
         if options["fill"]:
             try:
                 built = dataset.dataset_build(
@@ -70,3 +89,16 @@ class Command(BaseCommand):
                 requests=options["requests"],
                 out=self.stdout,
             )
+        if options["bulletin"]:
+            from portal.bench import bulletin
+
+            try:
+                first, last = (
+                    bulletin.month_parse(options[name], flag) if options[name] else None
+                    for name, flag in (("first", "--from"), ("last", "--to"))
+                )
+                bulletin.bulletin_print(
+                    repeat=options["repeat"], out=self.stdout, first=first, last=last
+                )
+            except bulletin.BenchError as exc:
+                raise CommandError(str(exc)) from exc
