@@ -67,7 +67,12 @@ def sup_round(users, guixi, education, sup_tasks):
 
 def walk(problem: Problem, state: str, users) -> Problem:
     """Move a problem from 待制定方案 to ``state`` as its actors would."""
-    reporter, reviewer = users["reporter"], users["reviewer"]
+    reviewer = users["reviewer"]
+    reporter = next(
+        users[name]
+        for name in ("reporter", "other_department")
+        if users[name].department_id == problem.department_id
+    )
     path = {
         ProblemState.OPEN: [],
         ProblemState.PLANNED: ["plan"],
