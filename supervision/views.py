@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_record
+from common.http import query_id
 from dispatch.models import ReportState
 from dispatch.permissions import reports_for_user
 from tasks.models import Department
@@ -490,11 +491,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
     user = request.user
     rounds = permissions.rounds_for_user(user)
     chosen = None
-    if request.GET.get("round"):
-        try:
-            chosen = rounds.get(pk=int(request.GET["round"]))
-        except (ValueError, rounds.model.DoesNotExist):
-            chosen = None
+    if (pk := query_id(request.GET, "round", "督导轮次")) is not None:
+        chosen = get_object_or_404(rounds, pk=pk)
     today = timezone.localdate()
     figures = (
         selectors.department_figures(chosen, today=today)
