@@ -14,7 +14,6 @@ from tasks.models import Department
 from tests.factories import PolicyFactory, TaskFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
-TODAY = datetime.date(2025, 7, 15)
 
 
 def pdf(name: str = "整改佐证.pdf") -> SimpleUploadedFile:
