@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "targets",
     "dispatch",
     "bulletins",
+    "supervision",
     "incentives",
     "portal",
 ]
