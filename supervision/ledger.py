@@ -207,6 +207,10 @@ class FindingsSheet:
     rows: list[FindingRow] = field(default_factory=list)
     # The column letter of each field, for the messages of the check.
     letters: dict[str, str] = field(default_factory=dict)
+    # (row, message) of each row that could not be read: reported by
+    # ``findings_check`` with what it finds, so that one upload names
+    # every error.
+    errors: list[tuple[int, str]] = field(default_factory=list)
 
     def where(self, row: int, field_name: str) -> str:
         return (
@@ -237,8 +241,9 @@ def read_findings(data: bytes, file_name: str, sha256: str = "") -> FindingsShee
     """The rows of a findings sheet: a header row naming the nine columns
     (序号, 问题表现, 问题类别, 涉及任务, 责任单位, 配合单位, 整改要求,
     整改类型, 整改时限; 问题来源 may stand beside them) within the first
-    rows of one of its worksheets, then one problem a row. Errors name the
-    row and column; none of them is left out."""
+    rows of one of its worksheets, then one problem a row. A row that
+    cannot be read is kept in ``errors``, named by row and column, for
+    ``findings_check`` to report with the rest."""
     workbook = open_workbook(data, file_name)
     for worksheet in workbook.worksheets:
         grid = merged_grid(worksheet)
@@ -261,7 +266,9 @@ def _find_header(grid) -> tuple[int, dict[str, int]] | None:
         if "序号" not in keys or "问题表现" not in keys:
             continue
         return index + 1, {
-            name: keys.index(label) for name, label in ALL_COLUMNS.items() if label in keys
+            name: keys.index(label)
+            for name, label in ALL_COLUMNS.items()
+            if label in keys
         }
     return None
 
@@ -280,17 +287,21 @@ def _read_rows(file_name, sha256, sheet_name, grid, header_row, columns):
         sha256=sha256,
         letters={name: get_column_letter(i + 1) for name, i in columns.items()},
     )
-    header_keys = [name_key(clean_text(v)) for v in grid[header_row - 1]]
     categories = _choices(ProblemCategory)
     kinds = _choices(RectificationKind)
-    errors: list[str] = []
+    errors = sheet.errors
     first_row_of: dict[int, int] = {}
 
     for number_of_row, values in enumerate(grid[header_row:], start=header_row + 1):
         texts = [clean_text(v) for v in values]
         if not any(texts):
             continue
-        if [name_key(t) for t in texts] == header_keys:
+        if all(
+            position < len(texts)
+            and name_key(texts[position]) == FINDINGS_COLUMNS[name]
+            for name, position in columns.items()
+            if name in FINDINGS_COLUMNS
+        ):
             continue  # the header printed again after a page break
 
         def cell(name, values=values):
@@ -309,7 +320,7 @@ def _read_rows(file_name, sha256, sheet_name, grid, header_row, columns):
             return normalise_text("" if value is None else str(value))
 
         def fail(name, problem, row=number_of_row):
-            errors.append(f"{sheet.where(row, name)}:{problem}。")
+            errors.append((row, f"{sheet.where(row, name)}:{problem}。"))
 
         good = True
         raw_number = cell("number")
@@ -391,9 +402,7 @@ def _read_rows(file_name, sha256, sheet_name, grid, header_row, columns):
                     source=source,
                 )
             )
-    if errors:
-        raise ImportFailed(errors)
-    if not sheet.rows:
+    if not sheet.rows and not errors:
         raise ImportFailed(f"工作表“{sheet_name}”表头以下没有任何问题行。")
     return sheet
 
@@ -453,42 +462,49 @@ class Finding:
 
 def findings_check(*, round: Round, sheet: FindingsSheet) -> list[Finding]:
     """The sheet's rows as problems of the round, or ``ImportFailed`` with
-    every problem found: a 序号 the round already uses, a task the policy
-    lacks, a department whose name or alias is unknown or that the round
-    does not cover. Reads only; a handful of queries whatever the rows."""
+    every problem found, the rows that could not be read included: a 序号
+    the round already uses, a task the policy lacks, a department whose
+    name or alias is unknown or that the round does not cover. Reads only,
+    in a handful of queries whatever the rows."""
     directory = DepartmentDirectory.load()
     tasks = {t.number: t for t in Task.objects.filter(policy_id=round.policy_id)}
     covered = set(round.departments.values_list("pk", flat=True))
     used = set(round.problems.values_list("number", flat=True))
-    errors: list[str] = []
+    errors: list[tuple[int, str]] = list(sheet.errors)
     unknown: list[str] = []
     findings: list[Finding] = []
     for row in sheet.rows:
-        where = partial_where(sheet, row.row)
+        where = _where_in(sheet, row.row)
         good = True
         if row.number in used:
-            errors.append(f"{where('number')}:序号 {row.number} 在本轮已有问题使用。")
+            errors.append(
+                (row.row, f"{where('number')}:序号 {row.number} 在本轮已有问题使用。")
+            )
             good = False
         missing = [n for n in row.tasks if n not in tasks]
         if missing:
+            numbers = "、".join(str(n) for n in missing)
             errors.append(
-                f"{where('tasks')}:政策文件中没有序号为 "
-                + "、".join(str(n) for n in missing)
-                + " 的任务。"
+                (row.row, f"{where('tasks')}:政策文件中没有序号为 {numbers} 的任务。")
             )
             good = False
         names = directory.split(row.department)
         found = directory.resolve_all(names, where("department"), unknown)
         if len(names) > 1:
             errors.append(
-                f"{where('department')}:只能填写一个责任单位"
-                "(一个问题一名责任人),其他单位请填入“配合单位”。"
+                (
+                    row.row,
+                    f"{where('department')}:只能填写一个责任单位"
+                    "(一个问题一名责任人),其他单位请填入“配合单位”。",
+                )
             )
             good = False
         elif not found:
             good = False
         elif covered and found[0].pk not in covered:
-            errors.append(f"{where('department')}:“{found[0]}”不在本轮督导的单位中。")
+            errors.append(
+                (row.row, f"{where('department')}:“{found[0]}”不在本轮督导的单位中。")
+            )
             good = False
         count = len(unknown)
         cooperating = directory.resolve_all(
@@ -498,7 +514,11 @@ def findings_check(*, round: Round, sheet: FindingsSheet) -> list[Finding]:
             good = False
         if found and found[0] in cooperating:
             errors.append(
-                f"{where('cooperating')}:“{found[0]}”已是责任单位,不能同时列为配合单位。"
+                (
+                    row.row,
+                    f"{where('cooperating')}:“{found[0]}”已是责任单位,"
+                    "不能同时列为配合单位。",
+                )
             )
             good = False
         if good:
@@ -510,18 +530,20 @@ def findings_check(*, round: Round, sheet: FindingsSheet) -> list[Finding]:
                     tasks=[tasks[n] for n in row.tasks],
                 )
             )
+    # In the sheet's order, whichever step found them.
+    messages = [message for _, message in sorted(errors, key=lambda e: e[0])]
     if unknown:
-        errors.insert(
+        messages.insert(
             0,
             "以下单位名称无法识别,未导入任何问题。请核对名称,或请系统管理员在"
             "“部门别名”中把它们对应到已有部门后重新导入:" + ";".join(unknown) + "。",
         )
-    if errors:
-        raise ImportFailed(errors)
+    if messages:
+        raise ImportFailed(messages)
     return findings
 
 
-def partial_where(sheet: FindingsSheet, row: int):
+def _where_in(sheet: FindingsSheet, row: int):
     return lambda field_name: sheet.where(row, field_name)
 
 

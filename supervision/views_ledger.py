@@ -134,8 +134,8 @@ def _confirm(request: HttpRequest, round: Round, context: dict) -> HttpResponse:
         or pending.get("sha256") != request.POST.get("sha256")
     ):
         context["errors"] = [
-            "没有待确认的问题清单(可能已导入,或在另一个窗口上传了其他文件),"
-            "请重新上传。"
+            "没有待确认的问题清单:可能已经导入,"
+            "或在另一个窗口上传了其他文件。请重新上传。"
         ]
     else:
         data = {k: v for k, v in pending.items() if k != "round"}
