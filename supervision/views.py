@@ -121,8 +121,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def round_notify(request: HttpRequest, pk: int) -> HttpResponse:
     _require_team(request.user)
     round = get_object_or_404(permissions.rounds_for_user(request.user), pk=pk)
@@ -202,8 +202,8 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def visit_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
     _require_team(request.user)
     visit = get_object_or_404(permissions.visits_for_user(request.user), pk=pk)
@@ -362,8 +362,8 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def problem_plan(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem(request, pk)
     form = PlanForm(request.POST)
@@ -385,8 +385,8 @@ def problem_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(problem)
 
 
-@login_required
 @require_POST
+@login_required
 def problem_progress(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem(request, pk)
     try:
@@ -403,8 +403,8 @@ def problem_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(problem)
 
 
-@login_required
 @require_POST
+@login_required
 def problem_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     problem = _problem(request, pk)
     try:
@@ -422,8 +422,8 @@ def problem_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect(problem)
 
 
-@login_required
 @require_POST
+@login_required
 def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem(request, pk)
     form = ExtensionForm(request.POST)
@@ -441,8 +441,8 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(problem)
 
 
-@login_required
 @require_POST
+@login_required
 def extension_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     extension = get_object_or_404(
         Extension.objects.filter(
