@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
+from .urls_ledger import urlpatterns as ledger_urlpatterns
 
 app_name = "supervision"
 
@@ -38,3 +39,4 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
     path("ledger/", views.ledger, name="ledger"),
 ]
+urlpatterns += ledger_urlpatterns
