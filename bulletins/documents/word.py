@@ -39,7 +39,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 
-from ..wording import chinese_date, percent, summary_lines
+from ..wording import chinese_date, chinese_numeral, percent, summary_lines
 from . import fonts
 from .charts import render_charts
 
@@ -623,6 +623,17 @@ def _record(document, text: dict):
         )
 
 
+def _extra_section(document, section: dict):
+    for line in section.get("lines") or []:
+        _paragraph(document, line)
+    if section.get("rows"):
+        _table(
+            document,
+            [(name, width) for name, width in section["columns"]],
+            [[(cell, None) for cell in row] for row in section["rows"]],
+        )
+
+
 def render_docx(figures: dict, text: dict) -> bytes:
     """The bulletin as .docx bytes. `text` is the narrative and meta of the
     bulletin (issuer, number, title, …, public); with public true the
@@ -656,9 +667,15 @@ def render_docx(figures: dict, text: dict) -> bytes:
     )
     _departments(document, figures)
 
-    _heading(document, "四、存在问题")
+    # Sections other apps add (figures["sections"]) come next, numbered on.
+    number = 3
+    for section in figures.get("sections") or []:
+        number += 1
+        _heading(document, f"{chinese_numeral(number)}、{section['title']}")
+        _extra_section(document, section)
+    _heading(document, f"{chinese_numeral(number + 1)}、存在问题")
     _narrative(document, text.get("problems") or "")
-    _heading(document, "五、下步工作")
+    _heading(document, f"{chinese_numeral(number + 2)}、下步工作")
     _narrative(document, text.get("next_steps") or "")
 
     annex = _paragraph(document)
