@@ -3,6 +3,7 @@ from django.urls import reverse
 from accounts import permissions as account_permissions
 from audit import permissions as audit_permissions
 from bulletins import permissions as bulletin_permissions
+from supervision import permissions as supervision_permissions
 from tasks import permissions
 
 
@@ -26,6 +27,8 @@ def navigation(request):
         ]
     if bulletin_permissions.can_list(user):
         items.append(("通报", reverse("bulletins:bulletin-list")))
+    if supervision_permissions.can_list(user):
+        items.append(("督导整改", reverse("supervision:problem-list")))
     items += [
         ("目标进展", reverse("targets:board")),
         ("重点任务", reverse("tasks:task-list")),

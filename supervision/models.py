@@ -63,11 +63,14 @@ class Round(models.Model):
         ordering = ["-year", "-half", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(half__in=(1, 2)), name="round_half_valid"
+                condition=Q(half__in=(1, 2)),
+                name="round_half_valid",
+                violation_error_message="“半年”只能是上半年或下半年。",
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
                 name="round_dates_ordered",
+                violation_error_message="结束日期不能早于开始日期。",
             ),
         ]
 

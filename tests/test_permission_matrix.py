@@ -73,6 +73,24 @@ MATRIX = {
     "bulletins:document-download": (L, 200, 200, 200, 404, 404, 404, 404),
     "public-bulletins:list": (200, 200, 200, 200, 200, 200, 200, 200),
     "public-bulletins:detail": (200, 200, 200, 200, 200, 200, 200, 200),
+    "supervision:round-list": (L, 200, 200, 200, 403, 403, 403, 200),
+    "supervision:round-create": (L, 403, 403, 200, 403, 403, 403, 403),
+    "supervision:round-detail": (L, 200, 200, 200, 403, 403, 403, 404),
+    "supervision:round-notify": (405, 405, 405, 405, 405, 405, 405, 405),
+    "supervision:visit-create": (L, 403, 403, 200, 403, 403, 403, 403),
+    "supervision:problem-create": (L, 403, 403, 200, 403, 403, 403, 403),
+    "supervision:visit-detail": (L, 200, 200, 200, 403, 403, 403, 404),
+    "supervision:visit-file-upload": (405, 405, 405, 405, 405, 405, 405, 405),
+    "supervision:visit-file": (L, 404, 404, 200, 404, 404, 404, 404),
+    "supervision:problem-list": (L, 200, 200, 200, 403, 403, 403, 200),
+    "supervision:problem-detail": (L, 200, 200, 200, 403, 403, 403, 404),
+    "supervision:problem-plan": (405, 405, 405, 405, 405, 405, 405, 405),
+    "supervision:problem-progress": (405, 405, 405, 405, 405, 405, 405, 405),
+    "supervision:problem-move": (405, 405, 405, 405, 405, 405, 405, 405),
+    "supervision:extension-request": (405, 405, 405, 405, 405, 405, 405, 405),
+    "supervision:extension-decide": (405, 405, 405, 405, 405, 405, 405, 405),
+    "supervision:evidence-download": (L, 200, 200, 200, 404, 404, 404, 404),
+    "supervision:ledger": (L, 200, 200, 200, 403, 403, 403, 200),
 }
 
 # The monthly loop's pages before they left /tasks/ (portal/legacy_urls.py):
@@ -96,6 +114,15 @@ POSTS = {
     "dispatch:period-action": (L, 403, 403, 302, 403, 403, 403, 403),
     "dispatch:evidence-upload": (L, 302, 302, 404, 404, 404, 404, 404),
     "bulletins:bulletin-action": (L, 403, 403, 302, 403, 403, 403, 403),
+    "supervision:round-notify": (L, 403, 403, 302, 403, 403, 403, 403),
+    "supervision:visit-file-upload": (L, 403, 403, 302, 403, 403, 403, 403),
+    # The reviewer reaches the department's actions and is refused by the
+    # service, with a message on the page it is sent back to.
+    "supervision:problem-plan": (L, 302, 302, 302, 404, 404, 404, 404),
+    "supervision:problem-progress": (L, 302, 302, 302, 404, 404, 404, 404),
+    "supervision:problem-move": (L, 302, 302, 302, 404, 404, 404, 404),
+    "supervision:extension-request": (L, 302, 302, 302, 404, 404, 404, 404),
+    "supervision:extension-decide": (L, 403, 403, 302, 404, 404, 404, 404),
 }
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -169,6 +196,78 @@ def bulletins(everyone, monkeypatch):
     }
 
 
+def supervision(everyone, report):
+    """A notified round over 贵溪市 (not 市教育局) with a visit and its
+    file, and a problem being rectified with evidence and an extension
+    request waiting."""
+    from supervision import services
+
+    reviewer, reporter = everyone["reviewer"], everyone["reporter"]
+    guixi = report.department
+    round = services.round_create(
+        policy=report.task.policy,
+        title="2025年上半年督导",
+        year=2025,
+        half=1,
+        starts_on=datetime.date(2025, 6, 1),
+        ends_on=datetime.date(2025, 6, 30),
+        departments=[guixi],
+        tasks=[report.task],
+        actor=reviewer,
+    )
+    services.round_notify(round=round, actor=reviewer)
+    visit = services.visit_record(
+        round=round,
+        department=guixi,
+        visited_on=datetime.date(2025, 6, 10),
+        methods=["report"],
+        checked_tasks=[report.task],
+        uploads=[SimpleUploadedFile("座谈记录.pdf", PDF)],
+        actor=reviewer,
+    )
+    problem = services.problem_create(
+        round=round,
+        department=guixi,
+        description="培训台账不全。",
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        visit=visit,
+        actor=reviewer,
+    )
+    problem = services.problem_plan(
+        problem=problem, responsible="王五", measures="补齐台账。", actor=reporter
+    )
+    entry = services.problem_progress(
+        problem=problem,
+        text="已补齐一半。",
+        uploads=[SimpleUploadedFile("台账.pdf", PDF)],
+        actor=reporter,
+    )
+    extension = services.extension_request(
+        problem=problem,
+        new_deadline=problem.deadline + datetime.timedelta(days=10),
+        reason="等待数据。",
+        actor=reporter,
+    )
+    problem_args = [problem.pk]
+    return {
+        "supervision:round-detail": [round.pk],
+        "supervision:round-notify": [round.pk],
+        "supervision:visit-create": [round.pk],
+        "supervision:problem-create": [round.pk],
+        "supervision:visit-detail": [visit.pk],
+        "supervision:visit-file-upload": [visit.pk],
+        "supervision:visit-file": [visit.files.get().pk],
+        "supervision:problem-detail": problem_args,
+        "supervision:problem-plan": problem_args,
+        "supervision:problem-progress": problem_args,
+        "supervision:problem-move": [problem.pk, "request"],
+        "supervision:extension-request": problem_args,
+        "supervision:extension-decide": [extension.pk, "grant"],
+        "supervision:evidence-download": [entry.evidence.get().pk],
+        "problem_version": problem.version,
+    }
+
+
 @pytest.fixture
 def objects(period, everyone, settings, tmp_path, monkeypatch):
     from dispatch.services import evidence_add
@@ -216,6 +315,7 @@ def objects(period, everyone, settings, tmp_path, monkeypatch):
         "period": period,
         "report": report,
         **bulletins(everyone, monkeypatch),
+        **supervision(everyone, report),
     }
 
 
@@ -286,9 +386,16 @@ def test_each_role_gets_the_expected_answer_on_every_action(
         "reason": "x",
         "value": "200",
         "as_of": timezone.localdate().isoformat(),
+        "text": "进展",
+        "responsible": "王五",
+        "measures": "措施",
+        "version": objects["problem_version"],
+        "new_deadline": "2099-12-31",
     }
     if name == "dispatch:evidence-upload":
         data["file"] = SimpleUploadedFile("照片.pdf", PDF)
+    if name.startswith("supervision:"):
+        data["files"] = SimpleUploadedFile("照片.pdf", PDF)
     check(client.post(url, data), POSTS[name][ROLES.index(role)], url)
 
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("targets/", include("targets.urls")),
     path("audit/", include("audit.urls")),
     path("bulletins/", include("bulletins.urls")),
+    path("supervision/", include("supervision.urls")),
     path("public/", targets_views.public, name="public"),
     path(
         "public/bulletins/",
