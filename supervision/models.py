@@ -474,3 +474,40 @@ class ProblemEvidence(StoredFile):
 
     def get_absolute_url(self):
         return reverse("supervision:evidence-download", args=[self.pk])
+
+
+class ProblemReminderKind(models.TextChoices):
+    BEFORE_DEADLINE = "before", "截止前提醒"
+    ON_DEADLINE = "due", "到期提醒"
+    OVERDUE = "overdue", "逾期通知"
+
+
+class ProblemReminder(models.Model):
+    """A reminder of a problem's deadline sent to its department; at most
+    one of each kind per deadline, so that the hourly command never sends
+    one twice and a granted extension is reminded anew."""
+
+    problem = models.ForeignKey(
+        Problem,
+        verbose_name="督导问题",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    kind = models.CharField("类型", max_length=16, choices=ProblemReminderKind.choices)
+    deadline = models.DateField("整改时限")
+    sent_to = models.TextField("收件人", blank=True)
+    sent_at = models.DateTimeField("发送时间")
+
+    class Meta:
+        verbose_name = "整改提醒"
+        verbose_name_plural = "整改提醒"
+        ordering = ["-sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem", "kind", "deadline"],
+                name="problem_reminder_once_per_kind",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.problem} {self.get_kind_display()}"

@@ -39,7 +39,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 
-from ..wording import chinese_date, percent, summary_lines
+from ..wording import chinese_date, chinese_numeral, percent, summary_lines
 from . import fonts
 from .charts import render_charts
 
@@ -636,6 +636,17 @@ def _record(document, text: dict):
         )
 
 
+def _extra_section(document, section: dict):
+    for line in section.get("lines") or []:
+        _paragraph(document, line)
+    if section.get("rows"):
+        _table(
+            document,
+            [(name, width) for name, width in section["columns"]],
+            [[(cell, None) for cell in row] for row in section["rows"]],
+        )
+
+
 def render_docx(figures: dict, text: dict) -> bytes:
     """The bulletin as .docx bytes. `text` is the narrative and meta of the
     bulletin (issuer, number, title, …, public); with public true the
@@ -669,9 +680,15 @@ def render_docx(figures: dict, text: dict) -> bytes:
     )
     _departments(document, figures)
 
-    _heading(document, "四、存在问题")
+    # Sections other apps add (figures["sections"]) come next, numbered on.
+    number = 3
+    for section in figures.get("sections") or []:
+        number += 1
+        _heading(document, f"{chinese_numeral(number)}、{section['title']}")
+        _extra_section(document, section)
+    _heading(document, f"{chinese_numeral(number + 1)}、存在问题")
     _narrative(document, text.get("problems") or "")
-    _heading(document, "五、下步工作")
+    _heading(document, f"{chinese_numeral(number + 2)}、下步工作")
     _narrative(document, text.get("next_steps") or "")
 
     annex = _paragraph(document)
@@ -694,6 +711,71 @@ def render_docx(figures: dict, text: dict) -> bytes:
     spacer.paragraph_format.space_before = Pt(LINE.pt * 2)
     _record(document, text)
 
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# -- other 公文 in the same layout ---------------------------------------------
+# The supervision's 督导反馈 and any later document of the office: the frame,
+# 版头, headings, paragraphs, tables and 版记 above, without the bulletin's
+# own sections.
+
+
+def official_document(text: dict):
+    """A new document in the layout above with its 版头 written from
+    ``text`` (issuer, number, title, recipients); fill it with the
+    ``add_*`` functions and end it with ``official_bytes``."""
+    document = Document()
+    _styles(document)
+    _page_setup(document)
+    document.core_properties.title = text.get("title") or ""
+    document.core_properties.author = text.get("issuer") or ""
+    _masthead(document, text)
+    return document
+
+
+def add_heading(document, text: str, level: int = 1):
+    """一、 in 黑体 (level 1) or (一) in 楷体 (level 2)."""
+    return _heading(document, text, level)
+
+
+def add_paragraph(document, text: str = "", *, first: int = 2):
+    """A body paragraph, indented ``first`` characters."""
+    return _paragraph(document, text, first=first)
+
+
+def add_narrative(document, text: str) -> None:
+    """Free text, one paragraph a line, 一、 and (一) lines as headings."""
+    _narrative(document, text)
+
+
+def add_table(document, columns, rows):
+    """A table the width of the 版心: ``columns`` as (name, width in mm),
+    ``rows`` as lists of (text, colour or None)."""
+    return _table(document, columns, rows)
+
+
+def add_annex_page(document, number: int | str, title: str) -> None:
+    """A new page with its 附件N label and title (a lone annex is 附件 with
+    no number: pass ``""``). The label breaks the page
+    itself: a break paragraph after a page that the 署名 fills would leave
+    a blank page."""
+    _annex_title(document, number, title)
+    label = document.paragraphs[-2]
+    label.paragraph_format.page_break_before = True
+
+
+def add_closing(document, text: dict) -> None:
+    """The 署名 and 成文日期 (``text``'s signature and date)."""
+    _closing(document, text)
+
+
+def official_bytes(document, text: dict) -> bytes:
+    """The document with its 版记 (copy_to, printed_by, printed_on), saved."""
+    spacer = document.add_paragraph()
+    spacer.paragraph_format.space_before = Pt(LINE.pt * 2)
+    _record(document, text)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

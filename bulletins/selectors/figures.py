@@ -50,6 +50,7 @@ rank minus this one's (positive: moved up).
 import calendar
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.db.models import Max
@@ -103,6 +104,15 @@ COMPARATOR_WORDS = {
 }
 
 Month = tuple[int, int]
+
+# Sections that apps above the bulletins add to it (the supervision's
+# 督导整改情况), each a function of the policy, the range and its as-of
+# day (keywords ``policy``, ``first``, ``last``, ``as_of``) giving a
+# section or None when it has nothing to say. A section is JSON, kept in
+# the snapshot like the rest: {"key", "title", "lines": [sentences],
+# "columns": [[name, width in mm]], "rows": [[cell text]]}; the page and
+# the documents show it after the departments' table.
+extra_sections: list[Callable[..., dict | None]] = []
 
 
 def bulletin_figures(
@@ -231,7 +241,13 @@ def bulletin_figures(
         "problems": _texts(rows, "problems", tasks),
         "next_steps": _texts(rows, "next_steps", tasks),
         "charts": {"lights_by_department": _lights_by_department(tasks, task_items)},
+        "sections": _sections(policy=policy, first=first, last=last, as_of=as_of),
     }
+
+
+def _sections(**range_) -> list[dict]:
+    sections = (section(**range_) for section in extra_sections)
+    return [s for s in sections if s]
 
 
 # -- months -------------------------------------------------------------------

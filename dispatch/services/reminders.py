@@ -11,14 +11,19 @@ Runs take turns (a PostgreSQL advisory lock held for the run): a run that
 starts while another is going does nothing, and says so. Each change is
 also made once on its own: closing a closed period is refused under its
 row lock, and a report is marked overdue only if it is not yet.
+
+Apps above the monthly loop (the supervision's problem deadlines) add
+their own reminders to the run through ``extra_reminders``: the monthly
+loop cannot import them. Each runs after the monthly reminders, under the
+same lock, and keeps its own once-only rows.
 """
 
 import datetime
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -52,6 +57,21 @@ RUN_LOCK_KEY = 7_468_317_264
 
 
 @dataclass
+class ExtraReminders:
+    """What a reminder hook did: how many it sent of each kind, by the
+    words the run's summary gives that kind, and the mails that failed."""
+
+    sent: dict[str, int] = field(default_factory=dict)
+    mail_failures: int = 0
+
+
+# Reminders of other apps, each a function of the run's moment that sends
+# what is due and says what it sent (the supervision registers its
+# problems' deadline reminders in its AppConfig.ready()).
+extra_reminders: list[Callable[[datetime.datetime], ExtraReminders]] = []
+
+
+@dataclass
 class RunResult:
     before_deadline_sent: int = 0
     overdue_sent: int = 0
@@ -59,12 +79,15 @@ class RunResult:
     periods_closed: int = 0
     periods_opened: int = 0
     mail_failures: int = 0
+    # Reminders of ``extra_reminders``, by their summary words; only the
+    # kinds of which some were sent.
+    extra: dict[str, int] = field(default_factory=dict)
     # Another run was going: this one did nothing.
     skipped: bool = False
 
     @property
     def reminders_sent(self) -> int:
-        return self.before_deadline_sent + self.overdue_sent
+        return self.before_deadline_sent + self.overdue_sent + sum(self.extra.values())
 
     @property
     def summary(self) -> str:
@@ -77,6 +100,8 @@ class RunResult:
             f"关闭填报期 {self.periods_closed} 个,"
             f"开放填报期 {self.periods_opened} 个"
         )
+        for words, count in self.extra.items():
+            text += f",{words} {count} 条"
         if self.mail_failures:
             text += f";{self.mail_failures} 封邮件发送失败,下次运行重试"
         return text
@@ -156,6 +181,12 @@ def _run(
                 result.periods_closed += 1
         elif (period.deadline - today).days <= settings.REMINDER_DAYS_BEFORE:
             _remind(period, ReminderKind.BEFORE_DEADLINE, result)
+    for hook in extra_reminders:
+        done = hook(now)
+        for words, count in done.sent.items():
+            if count:
+                result.extra[words] = result.extra.get(words, 0) + count
+        result.mail_failures += done.mail_failures
     return result
 
 

@@ -1,5 +1,7 @@
 """The 人社局 reviewer's 月调度 dashboard; urging (催办) lives in ``urging``."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +19,19 @@ from ..forms import UrgeForm
 from ..selectors import dashboard as reads
 from .urging import urge
 
-__all__ = ["dashboard", "urge"]
+__all__ = ["dashboard", "dashboard_panels", "urge"]
+
+# Blocks that apps above the monthly loop add to the dashboard, each a
+# function of the user giving context (the supervision adds its overdue
+# problems), shown whether or not a period is open.
+dashboard_panels: list[Callable[[object], dict]] = []
+
+
+def _panels(user) -> dict:
+    context: dict = {}
+    for panel in dashboard_panels:
+        context.update(panel(user))
+    return context
 
 
 @login_required
@@ -27,7 +41,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     periods = list(selectors.period_list())
     period = _chosen_period(request, periods)
     if period is None:
-        return render(request, "dispatch/dashboard.html", {"periods": periods})
+        return render(
+            request,
+            "dispatch/dashboard.html",
+            {"periods": periods, **_panels(request.user)},
+        )
     policies = policy_choices()
     policy = _chosen_policy(request, policies)
     now = timezone.now()
@@ -57,6 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "department_link": _link_parts("tasks:department-detail"),
             "legend": reads.board_legend(),
             "charts": reads.chart_data(period, counts, months),
+            **_panels(request.user),
         },
     )
 

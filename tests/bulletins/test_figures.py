@@ -332,6 +332,7 @@ def test_snapshot_survives_json_and_has_every_key(bulletin_data):
         "problems",
         "next_steps",
         "charts",
+        "sections",
     }
     assert result["range"] == {
         "first": "2025-07",
