@@ -91,6 +91,9 @@ MATRIX = {
     "supervision:extension-decide": (405, 405, 405, 405, 405, 405, 405, 405),
     "supervision:evidence-download": (L, 200, 200, 200, 404, 404, 404, 404),
     "supervision:ledger": (L, 200, 200, 200, 403, 403, 403, 200),
+    "supervision:ledger-export": (L, 200, 200, 200, 403, 403, 403, 200),
+    "supervision:findings-import": (L, 403, 403, 200, 403, 403, 403, 403),
+    "supervision:findings-template": (L, 403, 403, 200, 403, 403, 403, 403),
 }
 
 # The monthly loop's pages before they left /tasks/ (portal/legacy_urls.py):
@@ -253,6 +256,8 @@ def supervision(everyone, report):
         "supervision:round-detail": [round.pk],
         "supervision:round-notify": [round.pk],
         "supervision:visit-create": [round.pk],
+        "supervision:findings-import": [round.pk],
+        "supervision:findings-template": [round.pk],
         "supervision:problem-create": [round.pk],
         "supervision:visit-detail": [visit.pk],
         "supervision:visit-file-upload": [visit.pk],
