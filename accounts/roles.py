@@ -39,7 +39,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _perms(["view", "add", "change"], ["reportingperiod"], app="dispatch")
     + _perms(["view", "change"], ["target", "planpoint"], app="targets")
     + _perms(["view", "delete"], ["reading"], app="targets")
-    + _perms(["view", "add", "change"], ["bulletinkind"], app="bulletins")
+    + _perms(["view", "change"], ["bulletinkind"], app="bulletins")
     + ["tasks.view_importrecord"],
     # 三员分立: accounts and roles belong to the security administrator
     # alone, the audit trail to the auditor alone; neither sees business

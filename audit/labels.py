@@ -25,7 +25,10 @@ NONE = "(无)"
 # Keys that services write beside model fields, by what they hold.
 KEY_LABELS = {
     "before": "截止时间",
+    "changed": "与上一版的差异",
+    "counts": "数字变化",
     "created": "新建数",
+    "departments": "送达单位数",
     "emailed_to": "邮件收件人",
     "file": "文件",
     "file_name": "文件名",
@@ -37,8 +40,11 @@ KEY_LABELS = {
     "kept": "保留数",
     "last_hash": "末条哈希",
     "last_id": "末条编号",
+    "lights": "任务亮灯变化",
     "password": "密码",
     "policy": "政策",
+    "range": "月份范围",
+    "read_at": "阅读时间",
     "reason": "理由",
     "removed": "清除的失败记录数",
     "reports": "报告",
@@ -49,10 +55,16 @@ KEY_LABELS = {
     "sha256": "SHA-256",
     "skipped": "跳过数",
     "stale": "失效数",
+    "targets": "目标亮灯变化",
+    "tasks_added": "新增任务",
+    "tasks_removed": "删去任务",
     "unchanged": "未变数",
     "updated": "更新数",
     "username": "用户名",
+    "version": "版本",
 }
+# Keys beside model fields that hold a moment.
+TIME_KEYS = {"read_at"}
 # Values that name something by its code, wherever they appear.
 VALUE_LABELS = {
     "role": dict(RoleName.choices),
@@ -107,13 +119,21 @@ def value_label(object_type: str, key: str, value) -> str:
     if isinstance(value, list):
         return "、".join(value_label(object_type, key, item) for item in value) or NONE
     if isinstance(value, dict):
+        if value and all(k in KEY_LABELS for k in value):
+            # A summary such as a new bulletin version's differences.
+            return "、".join(
+                f"{KEY_LABELS[k]} {value_label('', k, v)}"
+                for k, v in sorted(value.items())
+            )
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     field = _field(object_type, key) if object_type else None
     choices = dict(field.flatchoices) if field is not None and field.choices else {}
     choices = choices or VALUE_LABELS.get(key, {})
     if value in choices:
         return str(choices[value])
-    if field is not None and field.get_internal_type() == "DateTimeField":
+    if (field is None and key in TIME_KEYS) or (
+        field is not None and field.get_internal_type() == "DateTimeField"
+    ):
         return _local_time(value)
     return str(value)
 

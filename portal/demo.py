@@ -10,16 +10,28 @@ whole quarter, so that a 季通报 can be drafted from the demo on any day:
 after the policy, that of 2025's third quarter. See ``demo_day`` and
 ``demo_months``.
 
+The reports' 完成度 and proposed statuses follow the time elapsed: each
+task is given a pace (``_paces``), most on 序时进度, a handful behind it
+by less than 20 points (滞后), two or three by more (严重滞后), a few
+finished early, and each report's 完成度 is 序时进度 at the end of its
+month (the share of the plan's time gone by, as ``bulletins.selectors.
+figures`` computes it) shifted by that pace, so that a bulletin drafted
+from the demo lights its tasks the way a real quarter would.
+
 Each department gets a reporter account with an unusable password (nobody
 can sign in with it) to act as the author. After the services have run,
 the timestamps of past months are moved back to dates inside those months,
 so that the history and the on-time/late counts look as they would have.
 """
 
+import calendar
 import datetime
+import math
 import random
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
@@ -33,7 +45,8 @@ from dispatch.models import (
     ReportTransition,
 )
 from dispatch.services import period_close, period_open, report_save, report_transition
-from tasks.models import Department, Policy
+from targets.models import Target
+from tasks.models import Department, Policy, Role, Task
 
 PROGRESS = {
     ProgressStatus.ON_TRACK: (
@@ -53,6 +66,12 @@ RETURN_REASONS = [
     "进度判断与进展描述不一致,请修改。",
 ]
 
+
+# How many of the policy's tasks are finished early, behind 序时进度 by
+# less than 20 points (滞后), or by more (严重滞后); the rest keep pace.
+# One of the lagging ones is reported as on track by its departments, so
+# that a bulletin has a proposed status that disagrees with its light.
+PACES = {"completed": 3, "lagging": 5, "behind": 2}
 
 # The policy's span when no policy gives its issue date, and its last year:
 # its targets are all due by the end of 2025 ("到2025年").
@@ -103,6 +122,84 @@ def _policy_first_day() -> datetime.date:
     return issued or POLICY_FIRST_DAY
 
 
+def _plan_span() -> tuple[datetime.date, datetime.date]:
+    """The plan's first and last day as a bulletin counts 序时进度: from
+    the policy's issue to the last deadline of its targets (the demo
+    accepts them all), else to the end of its last year."""
+    end = Target.objects.aggregate(last=Max("deadline"))["last"]
+    return _policy_first_day(), end or datetime.date(POLICY_LAST_YEAR, 12, 31)
+
+
+def _elapsed_percent(
+    start: datetime.date, end: datetime.date, on: datetime.date
+) -> float:
+    """序时进度 on a day, as ``bulletins.selectors.figures`` has it."""
+    span = (end - start).days
+    if span <= 0:
+        return 100.0
+    return round(100 * min(max((on - start).days / span, 0), 1), 1)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How a task's reports stand against 序时进度: ``gap`` points behind
+    it (negative: ahead), the status its departments propose, and the
+    index of the demo month from which it is finished (None: not)."""
+
+    gap: int
+    status: str
+    done_from: int | None = None
+
+
+def _paces(rng: random.Random) -> dict[int, Pace]:
+    """Each task's pace, by task id: ``PACES`` of them finished, lagging
+    or behind, picked at random; the rest on pace, a few points ahead."""
+    tasks = list(
+        Task.objects.order_by("policy_id", "number").values_list("pk", flat=True)
+    )
+    rng.shuffle(tasks)
+    completed, lagging, behind = (PACES[k] for k in ("completed", "lagging", "behind"))
+    paces = {}
+    for position, task in enumerate(tasks):
+        if position < completed:
+            # Ahead until finished, from the second or third month on.
+            pace = Pace(
+                gap=-rng.randint(8, 15),
+                status=ProgressStatus.ON_TRACK,
+                done_from=1 + position % 2,
+            )
+        elif position < completed + lagging:
+            optimistic = position == completed
+            pace = Pace(
+                gap=rng.randint(6, 15),
+                status=ProgressStatus.ON_TRACK
+                if optimistic
+                else ProgressStatus.AT_RISK,
+            )
+        elif position < completed + lagging + behind:
+            pace = Pace(gap=rng.randint(28, 38), status=ProgressStatus.BEHIND)
+        else:
+            pace = Pace(gap=-rng.randint(0, 5), status=ProgressStatus.ON_TRACK)
+        paces[task] = pace
+    return paces
+
+
+def _judgement(
+    pace: Pace, elapsed: float, index: int, rng: random.Random
+) -> tuple[str, int]:
+    """A report's proposed status and 完成度 in the demo's ``index``-th
+    month, 序时进度 being ``elapsed`` at its end: the pace's gap, give or
+    take two points, without crossing the pace's own light (on pace stays
+    at or above 序时进度, 滞后 within 20 points below it)."""
+    if pace.done_from is not None and index >= pace.done_from:
+        return ProgressStatus.COMPLETED, 100
+    if pace.gap <= 0:
+        value = math.ceil(elapsed) - pace.gap + rng.randint(0, 2)
+    else:
+        value = round(elapsed - pace.gap + rng.randint(-2, 2))
+    return pace.status, min(max(value, 0), 99)
+
+
 def _authors() -> dict[int, User]:
     authors = {}
     for department in Department.objects.exclude(kind="group"):
@@ -143,7 +240,13 @@ def demo_reports_create(
     today = demo_day(real_today, months)
     written = 0
     plan = demo_months(today, months)
+    paces = _paces(random.Random(f"{seed}-paces"))  # noqa: S311 - as above
+    start, end = _plan_span()
+    reached: dict[tuple[int, int], int] = {}
     for index, (year, month) in enumerate(plan):
+        elapsed = _elapsed_percent(
+            start, end, datetime.date(year, month, calendar.monthrange(year, month)[1])
+        )
         current = index == len(plan) - 1
         deadline = (
             today + datetime.timedelta(days=5)
@@ -168,9 +271,14 @@ def demo_reports_create(
                 continue  # still to write
             if not current and outcome < 0.06:
                 continue  # never filed: missing
-            status = rng.choices(
-                list(PROGRESS), weights=[6, 2, 1, 1 if index > 1 else 0]
-            )[0]
+            status, completion = _judgement(paces[report.task_id], elapsed, index, rng)
+            key = (report.task_id, report.department_id)
+            if status != ProgressStatus.COMPLETED:
+                # A department does not report less done than last month.
+                completion = max(completion, reached.get(key, 0))
+            reached[key] = completion
+            if report.role != Role.LEAD and rng.random() < 0.25:
+                completion = None  # a cooperating unit gives no estimate
             report_save(
                 report=report,
                 data={
@@ -180,7 +288,7 @@ def demo_reports_create(
                     "problems": PROBLEMS if status != ProgressStatus.ON_TRACK else "",
                     "next_steps": NEXT_STEPS,
                     "proposed_status": status,
-                    "completion": rng.choice([None, 30, 50, 60, 75, 90, 100]),
+                    "completion": completion,
                 },
                 expected_version=report.version,
                 actor=author,

@@ -145,3 +145,71 @@ def test_demo_data_has_reports_in_every_state_and_late_ones(capsys, today):
             "yellow",
             "red",
         }
+
+
+@pytest.mark.django_db
+def test_demo_reports_keep_to_the_time_elapsed_like_a_real_quarter(capsys):
+    """The demo's 完成度 and proposed statuses follow 序时进度: its 2025 Q3
+    bulletin has most tasks on pace, a handful 滞后, two or three 严重滞后
+    and a few finished, not a random spread."""
+    from bulletins.selectors.figures import PROPOSED_LIGHTS, bulletin_figures
+    from dispatch.models import ProgressReport, ProgressStatus
+    from tasks.models import Policy, Role
+
+    today = D(2026, 1, 10)
+    moment = datetime.datetime.combine(today, datetime.time(10), SHANGHAI)
+    with time_machine.travel(moment, tick=False):
+        call_command("setup_portal", demo=True)
+    policy = Policy.objects.get()
+
+    def figures(first, last):
+        return bulletin_figures(policy=policy, first=first, last=last, today=today)
+
+    lights = figures((2025, 7), (2025, 9))["lights"]
+    assert sum(lights.values()) == 40
+    assert lights["on_pace"] > 25
+    assert 3 <= lights["lagging"] <= 8
+    assert 2 <= lights["seriously_lagging"] <= 3
+    assert 2 <= lights["completed"] <= 5
+
+    # Each approved lead report's own light, its 完成度 against 序时进度 at
+    # the end of its month, is the one its department proposed, but for
+    # the one task whose departments call it on track when it lags.
+    elapsed = {m: figures((2025, m), (2025, m))["elapsed_percent"] for m in (7, 8, 9)}
+    assert elapsed[7] < elapsed[8] < elapsed[9] < 100
+    reports = ProgressReport.objects.filter(
+        period__year=2025,
+        period__month__in=elapsed,
+        role=Role.LEAD,
+        state=ReportState.APPROVED,
+    ).values("task_id", "period__month", "proposed_status", "completion")
+    disagreeing = set()
+    for report in reports:
+        month, completion = report["period__month"], report["completion"]
+        assert completion is not None
+        if completion == 100:
+            light = "completed"
+        elif completion >= elapsed[month]:
+            light = "green"
+        else:
+            light = "yellow" if completion >= elapsed[month] - 20 else "red"
+        if light != PROPOSED_LIGHTS[report["proposed_status"]]:
+            disagreeing.add(report["task_id"])
+    assert len(disagreeing) == 1
+    assert set(ProgressReport.objects.values_list("proposed_status", flat=True)) >= {
+        ProgressStatus.ON_TRACK,
+        ProgressStatus.AT_RISK,
+        ProgressStatus.BEHIND,
+        ProgressStatus.COMPLETED,
+    }
+
+    # A department never reports less done than the month before.
+    last: dict[tuple[int, int], int] = {}
+    for report in (
+        ProgressReport.objects.exclude(completion=None)
+        .order_by("period__year", "period__month")
+        .values("task_id", "department_id", "completion")
+    ):
+        key = (report["task_id"], report["department_id"])
+        assert report["completion"] >= last.get(key, 0)
+        last[key] = report["completion"]
