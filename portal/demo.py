@@ -37,6 +37,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import RoleName
 from accounts.services import user_create
+from bulletins.selectors.figures import elapsed_percent
 from dispatch.models import (
     ProgressReport,
     ProgressStatus,
@@ -128,16 +129,6 @@ def _plan_span() -> tuple[datetime.date, datetime.date]:
     accepts them all), else to the end of its last year."""
     end = Target.objects.aggregate(last=Max("deadline"))["last"]
     return _policy_first_day(), end or datetime.date(POLICY_LAST_YEAR, 12, 31)
-
-
-def _elapsed_percent(
-    start: datetime.date, end: datetime.date, on: datetime.date
-) -> float:
-    """序时进度 on a day, as ``bulletins.selectors.figures`` has it."""
-    span = (end - start).days
-    if span <= 0:
-        return 100.0
-    return round(100 * min(max((on - start).days / span, 0), 1), 1)
 
 
 @dataclass(frozen=True)
@@ -244,7 +235,7 @@ def demo_reports_create(
     start, end = _plan_span()
     reached: dict[tuple[int, int], int] = {}
     for index, (year, month) in enumerate(plan):
-        elapsed = _elapsed_percent(
+        elapsed = elapsed_percent(
             start, end, datetime.date(year, month, calendar.monthrange(year, month)[1])
         )
         current = index == len(plan) - 1

@@ -138,7 +138,7 @@ def bulletin_figures(
     range_months = _months(first, last)
     as_of = min(_last_day(last), today)
     start, end = _plan_span(policy, as_of)
-    elapsed = _elapsed_percent(start, end, as_of)
+    elapsed = elapsed_percent(start, end, as_of)
 
     # The months a task's staleness looks at may start before the range
     # (a one-month bulletin still looks back ``stale_months``).
@@ -294,9 +294,11 @@ def _plan_span(policy: Policy, as_of: datetime.date):
     return start, end
 
 
-def _elapsed_percent(
+def elapsed_percent(
     start: datetime.date, end: datetime.date, on: datetime.date
 ) -> float:
+    """序时进度 on a day: the share of the plan's days from ``start`` to
+    ``end`` gone by, 0–100, one decimal."""
     span = (end - start).days
     if span <= 0:
         return 100.0
