@@ -379,3 +379,8 @@ def test_the_list_costs_the_same_queries_for_two_and_twelve_bulletins(
             counts[role].append(len(queries))
     assert counts["reviewer"][0] == counts["reviewer"][1]
     assert counts["reporter"][0] == counts["reporter"][1]
+
+
+def test_the_public_page_links_to_the_published_bulletins(client, db):
+    html = client.get(reverse("public")).content.decode()
+    assert reverse("public-bulletins:list") in html
