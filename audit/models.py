@@ -69,6 +69,7 @@ class AuditAction(models.TextChoices):
     BULLETIN_DOWNLOAD = "bulletin.download", "下载通报文件"
     ROUND_CREATE = "round.create", "制定督导方案"
     ROUND_NOTIFY = "round.notify", "发出督导通知"
+    ROUND_FEEDBACK_DOWNLOAD = "round.feedback_download", "下载督导反馈"
     VISIT_RECORD = "visit.record", "记录督导走访"
     VISIT_FILE_ADD = "visit.file_add", "上传走访材料"
     VISIT_FILE_DOWNLOAD = "visit.file_download", "下载走访材料"

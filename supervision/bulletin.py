@@ -43,7 +43,8 @@ def rectification_section(*, policy, first, last, as_of: datetime.date) -> dict 
     for round_ in rounds:
         for row in department_figures(round_, today=as_of):
             entry = totals.setdefault(
-                row.department.pk, defaultdict(int, name=row.department.name)
+                row.department.pk,
+                defaultdict(int, id=row.department.pk, name=row.department.name),
             )
             order[row.department.pk] = (row.department.sort_order, row.department.name)
             for name in FIELDS:
@@ -73,4 +74,5 @@ def rectification_section(*, policy, first, last, as_of: datetime.date) -> dict 
             ]
             for d in ranked
         ],
+        "department_ids": [d["id"] for d in ranked],
     }

@@ -210,3 +210,7 @@ def feedback_docx(feedback: Feedback) -> bytes:
             ],
         )
     return word.official_bytes(document, text)
+
+
+def feedback_file_name(feedback: Feedback) -> str:
+    return f"{feedback.round.title}督导反馈-{feedback.department.name}.docx"

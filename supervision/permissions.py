@@ -21,6 +21,7 @@ from supervision.models import (
     VisitFile,
 )
 from supervision.workflow import DEPARTMENT, MOVES, REVIEWER
+from tasks.models import Department
 from tasks.permissions import is_department_user, is_reviewer
 
 
@@ -41,6 +42,18 @@ def rounds_for_user(user) -> QuerySet[Round]:
     return Round.objects.filter(
         departments=user.department_id, notified_at__isnull=False
     )
+
+
+def feedback_departments_for_user(user, round_: Round) -> QuerySet[Department]:
+    """The departments whose 督导反馈 of ``round_`` the user may read:
+    every department the round covers for the team, its own for a
+    department's user (``round_`` itself comes from ``rounds_for_user``)."""
+    departments = round_.departments.order_by("sort_order", "name")
+    if is_team(user):
+        return departments
+    if not is_department_user(user):
+        return departments.none()
+    return departments.filter(pk=user.department_id)
 
 
 def visits_for_user(user) -> QuerySet[Visit]:

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import views, views_feedback
 from .urls_ledger import urlpatterns as ledger_urlpatterns
 
 app_name = "supervision"
@@ -10,6 +10,16 @@ urlpatterns = [
     path("rounds/new/", views.round_create, name="round-create"),
     path("rounds/<int:pk>/", views.round_detail, name="round-detail"),
     path("rounds/<int:pk>/notify/", views.round_notify, name="round-notify"),
+    path(
+        "rounds/<int:pk>/feedback/<int:department_pk>/",
+        views_feedback.feedback_page,
+        name="feedback",
+    ),
+    path(
+        "rounds/<int:pk>/feedback/<int:department_pk>/docx/",
+        views_feedback.feedback_download,
+        name="feedback-docx",
+    ),
     path("rounds/<int:pk>/visits/new/", views.visit_create, name="visit-create"),
     path("rounds/<int:pk>/problems/new/", views.problem_create, name="problem-create"),
     path("visits/<int:pk>/", views.visit_detail, name="visit-detail"),

@@ -109,6 +109,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "round": round,
             "departments": round.departments.order_by("sort_order"),
+            "feedback_departments": permissions.feedback_departments_for_user(
+                user, round
+            ),
             "tasks": round.tasks.order_by("number"),
             "visits": permissions.visits_for_user(user)
             .filter(round=round)

@@ -77,6 +77,8 @@ MATRIX = {
     "supervision:round-create": (L, 403, 403, 200, 403, 403, 403, 403),
     "supervision:round-detail": (L, 200, 200, 200, 403, 403, 403, 404),
     "supervision:round-notify": (405, 405, 405, 405, 405, 405, 405, 405),
+    "supervision:feedback": (L, 200, 200, 200, 403, 403, 403, 404),
+    "supervision:feedback-docx": (L, 200, 200, 200, 403, 403, 403, 404),
     "supervision:visit-create": (L, 403, 403, 200, 403, 403, 403, 403),
     "supervision:problem-create": (L, 403, 403, 200, 403, 403, 403, 403),
     "supervision:visit-detail": (L, 200, 200, 200, 403, 403, 403, 404),
@@ -255,6 +257,8 @@ def supervision(everyone, report):
     return {
         "supervision:round-detail": [round.pk],
         "supervision:round-notify": [round.pk],
+        "supervision:feedback": [round.pk, guixi.pk],
+        "supervision:feedback-docx": [round.pk, guixi.pk],
         "supervision:visit-create": [round.pk],
         "supervision:findings-import": [round.pk],
         "supervision:findings-template": [round.pk],

@@ -1,8 +1,10 @@
 """The 附件 tables as a workbook: one sheet of tasks, one of targets, one of
-departments. Text goes through common.spreadsheets like every export, so no
-cell is read as a formula."""
+departments, then one for each section other apps add (figures["sections"],
+such as the supervision's 督导整改情况). Text goes through
+common.spreadsheets like every export, so no cell is read as a formula."""
 
 import io
+import re
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -84,6 +86,18 @@ def _sheet(workbook, title, headers, rows, *, first=False):
     return sheet
 
 
+def _sheet_title(title: str, used: set[str]) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\,
+    and not one already in the workbook."""
+    base = re.sub(r"[\[\]:*?/\\]", "", title).strip("'")[:31] or "附表"
+    name, number = base, 1
+    while name in used:
+        number += 1
+        suffix = f"({number})"
+        name = base[: 31 - len(suffix)] + suffix
+    return name
+
+
 def render_xlsx(figures: dict, text: dict) -> bytes:
     """The 附件 tables of the bulletin as .xlsx bytes; with text["public"]
     the reports' own words are left out, as in the document."""
@@ -146,6 +160,16 @@ def render_xlsx(figures: dict, text: dict) -> bytes:
             for d in figures["departments"]
         ),
     )
+    used = set(workbook.sheetnames)
+    for section in figures.get("sections") or []:
+        title = _sheet_title(section["title"], used)
+        used.add(title)
+        _sheet(
+            workbook,
+            title,
+            [(name, max(8, round(mm / 2))) for name, mm in section["columns"]],
+            section["rows"],
+        )
     workbook.properties.title = text.get("title") or ""
     out = io.BytesIO()
     workbook.save(out)

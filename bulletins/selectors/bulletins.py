@@ -303,6 +303,20 @@ def mark_department(figures: dict, department_id: int | None) -> dict:
         marked[key] = [
             {**g, "mine": g["department_id"] == department_id} for g in figures[key]
         ]
+    # Other apps' sections: the indexes of the rows about the department.
+    marked["sections"] = [
+        {
+            **section,
+            "mine_rows": [
+                index
+                for index, row_department in enumerate(
+                    section.get("department_ids") or []
+                )
+                if row_department == department_id
+            ],
+        }
+        for section in figures.get("sections") or []
+    ]
     return marked
 
 

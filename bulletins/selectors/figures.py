@@ -110,8 +110,11 @@ Month = tuple[int, int]
 # day (keywords ``policy``, ``first``, ``last``, ``as_of``) giving a
 # section or None when it has nothing to say. A section is JSON, kept in
 # the snapshot like the rest: {"key", "title", "lines": [sentences],
-# "columns": [[name, width in mm]], "rows": [[cell text]]}; the page and
-# the documents show it after the departments' table.
+# "columns": [[name, width in mm]], "rows": [[cell text]]}, and
+# "department_ids" (the department each row is about, or None) when its
+# rows are departments' for the page to mark a department's own; the page
+# and the documents show it after the departments' table, the workbook as
+# a sheet of its own.
 extra_sections: list[Callable[..., dict | None]] = []
 
 

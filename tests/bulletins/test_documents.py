@@ -344,6 +344,60 @@ def test_workbook_holds_the_annex_tables_formula_safe(snapshot):
     assert [c.value for c in departments[2]][:3] == [1, 1, "市人社局"]
 
 
+def section_of(title, rows, ids=None):
+    return {
+        "key": "extra",
+        "title": title,
+        "lines": ["一句话。"],
+        "columns": [["责任单位", 40], ["发现问题", 20], ["销号率", 20]],
+        "rows": rows,
+        "department_ids": ids or [None] * len(rows),
+    }
+
+
+def test_workbook_gives_each_added_section_a_sheet_formula_safe(snapshot):
+    figures, text = copy.deepcopy(snapshot)
+    figures["sections"] = [
+        section_of(
+            "督导整改情况", [['=HYPERLINK("x")', 4, "25%"], ["市教育局", 1, "100%"]]
+        )
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(figures, text)))
+
+    assert book.sheetnames[3:] == ["督导整改情况"]
+    sheet = book["督导整改情况"]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["责任单位", "发现问题", "销号率"],
+        ['\'=HYPERLINK("x")', 4, "25%"],
+        ["市教育局", 1, "100%"],
+    ]
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert sheet.cell(row=2, column=2).data_type == "n"
+    assert sheet.column_dimensions["A"].width == 20
+
+
+def test_workbook_sheet_names_of_sections_are_ones_excel_accepts(snapshot):
+    figures, text = copy.deepcopy(snapshot)
+    long = "整改情况" * 10
+    figures["sections"] = [
+        section_of("督导/整改:情况", []),
+        section_of("督导/整改:情况", []),
+        section_of(long, []),
+        section_of(long, []),
+        section_of("各单位报送情况", []),
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(figures, text)))
+
+    assert book.sheetnames[3:] == [
+        "督导整改情况",
+        "督导整改情况(2)",
+        long[:31],
+        long[:28] + "(2)",
+        "各单位报送情况(2)",
+    ]
+    assert all(len(name) <= 31 for name in book.sheetnames)
+
+
 def test_public_workbook_leaves_the_reports_words_out(snapshot):
     figures, text = snapshot
     book = openpyxl.load_workbook(

@@ -172,6 +172,51 @@ def test_a_department_sees_its_own_lines_highlighted_and_its_read_is_recorded(
     assert "mine" not in issued.versions.get().figures["departments"][0]
 
 
+def section(units):
+    return {
+        "key": "extra",
+        "title": "督导整改情况",
+        "lines": [],
+        "columns": [["责任单位", 40], ["发现问题", 20]],
+        "rows": [[u.name, 3] for u in units],
+        "department_ids": [u.pk for u in units],
+    }
+
+
+def test_a_department_sees_its_own_row_of_an_added_section_highlighted(
+    client, users, figures_stub, units, small_policy
+):
+    figures_stub.figures = {**make_figures(units), "sections": [section(units)]}
+    bulletin = make_bulletin(users, number="鹰技能办〔2025〕3号", issue=True)
+    client.force_login(users["reporter"])
+    response = client.get(detail(bulletin))
+
+    [marked] = response.context["figures"]["sections"]
+    assert marked["mine_rows"] == [1]
+    html = response.content.decode()
+    assert '<tr class="mine"><td>贵溪市人民政府</td><td>3</td></tr>' in html
+    assert "<tr><td>市人社局</td><td>3</td></tr>" in html
+    assert "mine_rows" not in bulletin.versions.get().figures["sections"][0]
+
+    client.force_login(users["reviewer"])
+    html = client.get(detail(bulletin)).content.decode()
+    assert "<tr><td>贵溪市人民政府</td><td>3</td></tr>" in html
+
+
+def test_a_section_without_department_ids_marks_no_row(
+    client, users, figures_stub, units, small_policy
+):
+    """Snapshots issued before sections named their rows' departments."""
+    old = section(units)
+    del old["department_ids"]
+    figures_stub.figures = {**make_figures(units), "sections": [old]}
+    bulletin = make_bulletin(users, number="鹰技能办〔2025〕3号", issue=True)
+    client.force_login(users["reporter"])
+    html = client.get(detail(bulletin)).content.decode()
+
+    assert "<tr><td>贵溪市人民政府</td><td>3</td></tr>" in html
+
+
 def test_the_department_home_names_the_bulletin_until_someone_reads_it(
     client, users, issued
 ):

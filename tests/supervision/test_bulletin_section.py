@@ -6,16 +6,18 @@ import io
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.template.loader import render_to_string
 from docx import Document
 
-from bulletins.documents import render_docx
+from bulletins.documents import render_docx, render_xlsx
+from bulletins.selectors.bulletins import mark_department
 from bulletins.selectors.figures import bulletin_figures, extra_sections
 from supervision.bulletin import rectification_section
 from supervision.models import ProblemState
 
-from .problem_data import EDUCATION, GUIXI, make_problem, make_round
+from .problem_data import EDUCATION, GUIXI, department, make_problem, make_round
 
 D = datetime.date
 AS_OF = D(2025, 9, 30)
@@ -69,6 +71,10 @@ def test_section_counts_each_departments_problems(round_, problems):
     assert result["rows"] == [
         ["市教育局", 1, 1, 0, 0, 0, "100%"],
         ["贵溪市人民政府", 4, 1, 1, 2, 1, "25%"],
+    ]
+    assert result["department_ids"] == [
+        department(EDUCATION).pk,
+        department(GUIXI).pk,
     ]
     assert result["lines"] == [
         "截至2025年9月30日,2025年上半年督导共发现问题5个,已整改销号2个,"
@@ -132,3 +138,27 @@ def test_page_shows_the_section(snapshot_with_section):
     assert "督导整改情况" in html
     assert "<td>贵溪市人民政府</td><td>4</td><td>1</td>" in html
     assert html.index("督导整改情况") < html.index("存在问题")
+
+
+@pytest.mark.django_db
+def test_workbook_has_the_section_as_a_sheet(snapshot_with_section):
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(*snapshot_with_section)))
+    rows = [[c.value for c in row] for row in book["督导整改情况"].iter_rows()]
+
+    assert rows == [
+        ["责任单位", "发现问题", "已销号", "待销号", "整改中", "其中逾期", "销号率"],
+        ["市教育局", 1, 1, 0, 0, 0, "100%"],
+        ["贵溪市人民政府", 4, 1, 1, 2, 1, "25%"],
+    ]
+
+
+@pytest.mark.django_db
+def test_page_marks_the_department_users_own_row(snapshot_with_section):
+    figures, text = snapshot_with_section
+    html = render_to_string(
+        "bulletins/_document.html",
+        {"figures": mark_department(figures, department(GUIXI).pk), "text": text},
+    )
+
+    assert '<tr class="mine"><td>贵溪市人民政府</td><td>4</td>' in html
+    assert "<tr><td>市教育局</td><td>1</td>" in html
