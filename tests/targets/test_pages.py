@@ -469,11 +469,13 @@ def test_public_page_shows_accepted_targets_and_nothing_internal(
     assert 'href="/dispatch/' not in page
     assert 'href="/admin/' not in page
     assert 'href="/targets/' not in page
-    # The header offers a visitor the public page and the sign-in, no more.
+    # The header offers a visitor the public page and the sign-in, the page
+    # the published bulletins; no more.
     links = set(re.findall(r'href="([^"#]*)"', page)) - {"/"}
     assert {link for link in links if not link.startswith("/static/")} == {
         reverse("public"),
         reverse("login"),
+        reverse("public-bulletins:list"),
     }
     assert "style=" not in page
 
