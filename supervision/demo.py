@@ -199,8 +199,8 @@ def round_dates(
 
 
 class _Clock:
-    """Moments at a share of the span from the round's start (09:00) to
-    the demo's day (17:00), in Asia/Shanghai."""
+    """Moments at a share of the span from the round's start to the
+    demo's day, in Asia/Shanghai."""
 
     def __init__(self, starts: datetime.date, stand: datetime.date):
         zone = timezone.get_current_timezone()
@@ -209,7 +209,16 @@ class _Clock:
         self.stand = stand
 
     def at(self, share: float) -> datetime.datetime:
-        return self.first + (self.last - self.first) * share
+        """The day at ``share`` of the span, its hour squeezed into office
+        hours (09:00 to 17:00) so that nothing happens at night; later
+        shares are never earlier moments."""
+        moment = timezone.localtime(self.first + (self.last - self.first) * share)
+        midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        of_day = (moment - midnight) / datetime.timedelta(days=1)
+        office = datetime.timedelta(hours=9) + datetime.timedelta(hours=8) * of_day
+        return midnight + datetime.timedelta(
+            minutes=office // datetime.timedelta(minutes=1)
+        )
 
     def day(self, share: float) -> datetime.date:
         return timezone.localtime(self.at(share)).date()

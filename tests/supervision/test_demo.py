@@ -93,6 +93,7 @@ def test_demo_round_has_problems_in_every_state_and_overdue_ones(policy, users, 
     moments = [timezone.localtime(t.at) for t in ProblemTransition.objects.all()]
     moments += [timezone.localtime(e.entered_at) for e in ProgressEntry.objects.all()]
     assert all(round.starts_on <= m.date() <= stand for m in moments)
+    assert all(datetime.time(9) <= m.time() <= datetime.time(17) for m in moments)
     for problem in problems:
         steps = list(problem.transitions.order_by("pk").values_list("at", flat=True))
         assert steps == sorted(steps)
