@@ -191,7 +191,9 @@ def _judgement(
     return pace.status, min(max(value, 0), 99)
 
 
-def _authors() -> dict[int, User]:
+def demo_authors() -> dict[int, User]:
+    """The user who acts for each department in the demo, by its pk: its
+    first reporter, or one made for the demo that nobody can sign in as."""
     authors = {}
     for department in Department.objects.exclude(kind="group"):
         user = User.objects.filter(
@@ -226,7 +228,7 @@ def demo_reports_create(
     if ReportingPeriod.objects.exists():
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo texts, not secrets
-    authors = _authors()
+    authors = demo_authors()
     real_today = today or timezone.localdate()
     today = demo_day(real_today, months)
     written = 0

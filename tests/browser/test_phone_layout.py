@@ -37,8 +37,9 @@ MEASURE = """() => {
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
+def demo(transactional_db, settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"  # the demo's supervision files
     call_command("setup_portal", "--demo", stdout=io.StringIO())
     User.objects.update(must_change_password=False, password_changed_at=timezone.now())
     # A second policy, so that the pages' policy switchers are shown and
@@ -91,6 +92,7 @@ def main_pages() -> list[tuple[str | None, str, str]]:
     from bulletins.models import Bulletin
     from dispatch.models import ProgressReport
     from dispatch.selectors import current_period
+    from supervision.models import Problem, ProblemState, Round, Visit
     from targets.models import ReviewStatus, Target
     from tasks.models import Department
 
@@ -108,6 +110,17 @@ def main_pages() -> list[tuple[str | None, str, str]]:
     )
     issued = Bulletin.objects.get(number="鹰技能办〔2025〕3号")
     draft = Bulletin.objects.get(issued_at=None)
+    # The demo's round; the reviewer's problem has the most to show (a
+    # pending extension to decide, a 回头看 in its history), the
+    # department's its plan, progress and extension forms.
+    round = Round.objects.get()
+    visit = Visit.objects.get(round=round, department=guixi)
+    reopened = Problem.objects.get(state=ProblemState.REOPENED)
+    rectifying = (
+        Problem.objects.filter(department=guixi, state=ProblemState.PLANNED)
+        .order_by("number")
+        .first()
+    )
     return [
         (None, "登录", "/login/"),
         (None, "公开页", "/public/"),
@@ -136,6 +149,18 @@ def main_pages() -> list[tuple[str | None, str, str]]:
         ("reporter", "收到的通报", f"/bulletins/{issued.pk}/"),
         (None, "通报公开", "/public/bulletins/"),
         (None, "公开通报", f"/public/bulletins/{issued.pk}/"),
+        ("reviewer", "督导轮次", "/supervision/"),
+        ("reviewer", "督导方案", round.get_absolute_url()),
+        ("reviewer", "督导走访", visit.get_absolute_url()),
+        ("reviewer", "问题清单", "/supervision/problems/"),
+        ("reviewer", "督导问题", reopened.get_absolute_url()),
+        ("reviewer", "整改台账", "/supervision/ledger/"),
+        ("reporter", "本单位督导", "/supervision/"),
+        ("reporter", "本单位督导方案", round.get_absolute_url()),
+        ("reporter", "本单位走访", visit.get_absolute_url()),
+        ("reporter", "本单位问题", "/supervision/problems/"),
+        ("reporter", "本单位问题详情", rectifying.get_absolute_url()),
+        ("reporter", "本单位台账", "/supervision/ledger/"),
     ]
 
 

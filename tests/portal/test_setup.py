@@ -19,6 +19,12 @@ D = datetime.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """The demo's supervision files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.mark.django_db
 def test_policy_fixture_loads_the_same_data_as_the_imports(policy):
     imported = policy_snapshot()

@@ -10,7 +10,8 @@ from accounts.models import User
 from accounts.roles import RoleName
 from accounts.services import roles_ensure, user_create
 from dispatch.models import ReportingPeriod
-from portal.demo import demo_reports_create
+from portal.demo import demo_authors, demo_day, demo_reports_create
+from supervision.demo import demo_supervision_create
 from targets.demo import demo_targets_create
 from tasks.models import Department
 
@@ -58,6 +59,14 @@ class Command(BaseCommand):
                 if readings:
                     self.stdout.write(
                         f"演示数据:已确认全部目标并写入读数 {readings} 条。"
+                    )
+                round = demo_supervision_create(
+                    reviewer=reviewer, authors=demo_authors(), today=demo_day(today)
+                )
+                if round is not None:
+                    self.stdout.write(
+                        f"演示数据:已建立{round},走访 {round.visits.count()} 个单位,"
+                        f"登记问题 {round.problems.count()} 个。"
                     )
 
     def _demo_users(self):
