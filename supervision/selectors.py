@@ -23,6 +23,7 @@ from supervision.models import (
     Round,
 )
 from supervision.permissions import problems_for_user
+from supervision.workflow import MOVES
 from tasks.models import Department
 
 S = ProblemState
@@ -214,3 +215,13 @@ def round_summary(round: Round) -> dict[str, int]:
     rows = round.problems.values("state").annotate(n=Count("pk")).order_by()
     counts = {row["state"]: row["n"] for row in rows}
     return {state: counts.get(state, 0) for state in S.values}
+
+
+def problem_history(problem) -> list:
+    """A problem's moves, oldest first as the model orders them, each with
+    ``action_label``, the graph's Chinese name of the move; one query."""
+    rows = list(problem.transitions.select_related("actor"))
+    for row in rows:
+        move = MOVES.get(row.action)
+        row.action_label = move.label if move else row.action
+    return rows

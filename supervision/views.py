@@ -338,7 +338,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": problem.is_overdue(timezone.localdate()),
             "cooperating": problem.cooperating.order_by("sort_order"),
             "tasks": problem.tasks.order_by("number"),
-            "transitions": problem.transitions.select_related("actor"),
+            "transitions": selectors.problem_history(problem),
             "entries": problem.progress_entries.select_related(
                 "entered_by"
             ).prefetch_related(

@@ -253,6 +253,9 @@ def test_one_problem_from_finding_to_sign_off_and_back_through_recheck(
         "sign_off",
         "reopen",
     ]
+    # The history names each move in Chinese, as the graph does.
+    for label in ("提交整改方案", "申请销号", "回头看:重新整改"):
+        assert f'<td data-label="操作">{label}</td>' in page
 
 
 def test_a_refused_move_comes_back_as_a_message(client, users, make_problem):
