@@ -153,14 +153,7 @@ def bulletin_create(
         first_month=first[1],
         last_year=last[0],
         last_month=last[1],
-        title=selectors.draft_title(figures),
-        issuer=kind.issuer,
-        recipients=kind.recipients,
-        copy_to=kind.copy_to,
-        printed_by=kind.printed_by,
-        overview=selectors.draft_overview(figures),
-        problems=selectors.draft_grouped(figures["problems"]),
-        next_steps=selectors.draft_grouped(figures["next_steps"]),
+        **selectors.draft_fields(figures, kind),
         created_by=actor,
     )
     BulletinVersion.objects.create(

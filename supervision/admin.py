@@ -6,7 +6,7 @@ business), so they serve a superuser inspecting data."""
 
 from django.contrib import admin
 
-from common.http import SafeQueryAdminMixin
+from dispatch.admin import ReadOnlyAdmin
 from supervision.models import (
     Extension,
     Problem,
@@ -14,17 +14,6 @@ from supervision.models import (
     Round,
     Visit,
 )
-
-
-class ReadOnlyAdmin(SafeQueryAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Round)

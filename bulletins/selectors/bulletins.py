@@ -71,6 +71,22 @@ def draft_overview(figures: dict) -> str:
     )
 
 
+def draft_fields(figures: dict, kind) -> dict:
+    """A new bulletin's words: the title, the kind's lines and the drafted
+    narrative, for the service that creates one and for a draft written
+    straight to files (``make_bulletin`` without ``--issue``)."""
+    return {
+        "title": draft_title(figures),
+        "issuer": kind.issuer,
+        "recipients": kind.recipients,
+        "copy_to": kind.copy_to,
+        "printed_by": kind.printed_by,
+        "overview": draft_overview(figures),
+        "problems": draft_grouped(figures["problems"]),
+        "next_steps": draft_grouped(figures["next_steps"]),
+    }
+
+
 def draft_grouped(groups: list[dict]) -> str:
     """存在问题 / 下步工作 drafted from the approved reports' words, one
     (一) heading per department."""

@@ -134,14 +134,7 @@ def _draft(policy, kind, first, last, today) -> tuple[dict, dict]:
     draft = Bulletin(
         policy=policy,
         kind=kind,
-        title=selectors.draft_title(figures),
-        issuer=kind.issuer,
-        recipients=kind.recipients,
-        copy_to=kind.copy_to,
-        printed_by=kind.printed_by,
-        overview=selectors.draft_overview(figures),
-        problems=selectors.draft_grouped(figures["problems"]),
-        next_steps=selectors.draft_grouped(figures["next_steps"]),
+        **selectors.draft_fields(figures, kind),
     )
     return figures, selectors.bulletin_text(draft, on=today)
 
