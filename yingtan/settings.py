@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "dispatch",
     "bulletins",
     "supervision",
+    "assessment",
     "incentives",
     "portal",
 ]
