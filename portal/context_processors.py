@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from accounts import permissions as account_permissions
+from assessment import permissions as assessment_permissions
 from audit import permissions as audit_permissions
 from bulletins import permissions as bulletin_permissions
 from supervision import permissions as supervision_permissions
@@ -29,6 +30,8 @@ def navigation(request):
         items.append(("通报", reverse("bulletins:bulletin-list")))
     if supervision_permissions.can_list(user):
         items.append(("督导整改", reverse("supervision:problem-list")))
+    if assessment_permissions.can_list(user):
+        items.append(("考核", reverse("assessment:index")))
     items += [
         ("目标进展", reverse("targets:board")),
         ("重点任务", reverse("tasks:task-list")),

@@ -96,6 +96,22 @@ MATRIX = {
     "supervision:ledger-export": (L, 200, 200, 200, 403, 403, 403, 200),
     "supervision:findings-import": (L, 403, 403, 200, 403, 403, 403, 403),
     "supervision:findings-template": (L, 403, 403, 200, 403, 403, 403, 403),
+    "assessment:index": (L, 200, 200, 200, 403, 403, 403, 200),
+    "assessment:scheme-create": (405, 405, 405, 405, 405, 405, 405, 405),
+    "assessment:scheme-detail": (L, 403, 403, 200, 403, 403, 403, 403),
+    "assessment:indicator-add": (405, 405, 405, 405, 405, 405, 405, 405),
+    "assessment:assessment-start": (405, 405, 405, 405, 405, 405, 405, 405),
+    "assessment:indicator-delete": (405, 405, 405, 405, 405, 405, 405, 405),
+    # A department is sent on to its own sheet.
+    "assessment:assessment-detail": (L, 302, 302, 200, 403, 403, 403, 302),
+    "assessment:manual-item-add": (405, 405, 405, 405, 405, 405, 405, 405),
+    "assessment:assessment-move": (405, 405, 405, 405, 405, 405, 405, 405),
+    "assessment:sheet-detail": (L, 200, 200, 200, 403, 403, 403, 404),
+    "assessment:objection-raise": (405, 405, 405, 405, 405, 405, 405, 405),
+    "assessment:objection-list": (L, 200, 200, 200, 403, 403, 403, 200),
+    "assessment:objection-answer": (405, 405, 405, 405, 405, 405, 405, 405),
+    "assessment:objection-file": (L, 200, 200, 200, 404, 404, 404, 404),
+    "assessment:manual-item-file": (L, 200, 200, 200, 404, 404, 404, 404),
 }
 
 # The monthly loop's pages before they left /tasks/ (portal/legacy_urls.py):
@@ -128,6 +144,12 @@ POSTS = {
     "supervision:problem-move": (L, 302, 302, 302, 404, 404, 404, 404),
     "supervision:extension-request": (L, 302, 302, 302, 404, 404, 404, 404),
     "supervision:extension-decide": (L, 403, 403, 302, 404, 404, 404, 404),
+    "assessment:scheme-create": (L, 403, 403, 302, 403, 403, 403, 403),
+    "assessment:assessment-move": (L, 403, 403, 302, 403, 403, 403, 403),
+    "assessment:manual-item-add": (L, 403, 403, 302, 403, 403, 403, 403),
+    # The reviewer reaches the sheet and is refused by the service.
+    "assessment:objection-raise": (L, 302, 302, 302, 404, 404, 404, 404),
+    "assessment:objection-answer": (L, 403, 403, 302, 403, 403, 403, 403),
 }
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -277,6 +299,84 @@ def supervision(everyone, report):
     }
 
 
+def assessment(everyone, report, monkeypatch):
+    """A 2025 assessment in its review window with 贵溪市's sheet, an
+    objection of 贵溪市 with its file and a 加分 item with its evidence;
+    the indicators' computation is stood in for where it is not merged."""
+    from decimal import Decimal
+
+    from assessment import services
+    from assessment.models import IndicatorKind
+    from tests.assessment.conftest import StandIn
+
+    try:
+        import assessment.indicators  # noqa: F401
+    except ImportError:
+        monkeypatch.setattr(
+            services,
+            "_compute_all",
+            lambda scheme, departments, year, *, today: {
+                (d.pk, i.pk): StandIn(i.weight, i.weight, "公式")
+                for d in departments
+                for i in scheme.indicators.all()
+            },
+        )
+    reviewer, reporter = everyone["reviewer"], everyone["reporter"]
+    today = timezone.localdate()
+    scheme = services.scheme_create(year=2025, title="2025年度考核方案", actor=reviewer)
+    progress = services.indicator_add(
+        scheme=scheme,
+        name="任务进度",
+        kind=IndicatorKind.PROGRESS,
+        weight=Decimal(95),
+        actor=reviewer,
+    )
+    bonus = services.indicator_add(
+        scheme=scheme,
+        name="加分",
+        kind=IndicatorKind.BONUS,
+        weight=Decimal(5),
+        actor=reviewer,
+    )
+    started = services.assessment_start(
+        scheme=scheme, review_ends_on=today, today=today, actor=reviewer
+    )
+    sheet = started.sheets.get(department=report.department)
+    item = services.manual_item_add(
+        assessment=started,
+        department=report.department,
+        indicator=bonus,
+        points=Decimal(1),
+        reason="表彰",
+        today=today,
+        upload=SimpleUploadedFile("表彰.pdf", PDF),
+        actor=reviewer,
+    )
+    objection = services.objection_raise(
+        sheet=sheet,
+        indicator=progress,
+        reason="有误",
+        today=today,
+        upload=SimpleUploadedFile("说明.pdf", PDF),
+        actor=reporter,
+    )
+    return {
+        "assessment:scheme-create": [],
+        "assessment:scheme-detail": [scheme.pk],
+        "assessment:indicator-add": [scheme.pk],
+        "assessment:assessment-start": [scheme.pk],
+        "assessment:indicator-delete": [progress.pk],
+        "assessment:assessment-detail": [started.pk],
+        "assessment:manual-item-add": [started.pk],
+        "assessment:assessment-move": [started.pk, "recompute"],
+        "assessment:sheet-detail": [sheet.pk],
+        "assessment:objection-raise": [sheet.pk],
+        "assessment:objection-answer": [objection.pk],
+        "assessment:objection-file": [objection.pk],
+        "assessment:manual-item-file": [item.pk],
+    }
+
+
 @pytest.fixture
 def objects(period, everyone, settings, tmp_path, monkeypatch):
     from dispatch.services import evidence_add
@@ -325,6 +425,7 @@ def objects(period, everyone, settings, tmp_path, monkeypatch):
         "report": report,
         **bulletins(everyone, monkeypatch),
         **supervision(everyone, report),
+        **assessment(everyone, report, monkeypatch),
     }
 
 

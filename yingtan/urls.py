@@ -32,6 +32,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("bulletins/", include("bulletins.urls")),
     path("supervision/", include("supervision.urls")),
+    path("assessment/", include("assessment.urls")),
     path("public/", targets_views.public, name="public"),
     path(
         "public/bulletins/",
