@@ -118,12 +118,16 @@ def test_imports_down_the_table_pass(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_packages_not_created_yet_do_not_break_the_check(tmp_path):
-    existing = [name for name in PACKAGES if name in CONFIG["root_packages"]]
-    assert len(existing) < len(PACKAGES)
-    modules = {f"{a}.down": f"import {b}\n" for a, b in pairwise(existing)}
-    result = _lint(_tree(tmp_path, modules, packages=existing))
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_every_layer_is_required_once_every_package_exists(tmp_path):
+    """assessment was the last package of the table to be created: no
+    layer stays optional (in parentheses), so a missing package fails the
+    check instead of silently dropping its rules."""
+    (layers,) = (c for c in CONFIG["contracts"] if c["type"] == "layers")
+    assert set(CONFIG["root_packages"]) >= set(PACKAGES)
+    assert [line for line in layers["layers"] if "(" in line] == []
+    result = _lint(_tree(tmp_path, {}, packages=PACKAGES[:-1]))
+    assert result.returncode == 1
+    assert "policytext" in result.stdout
 
 
 @pytest.mark.parametrize(("lower", "upper"), [*UPWARDS, ("policytext", "yingtan")])
