@@ -84,6 +84,7 @@ class AuditAction(models.TextChoices):
     PROBLEM_EXTENSION_REQUEST = "problem.extension_request", "申请延期"
     PROBLEM_EXTENSION_DECIDE = "problem.extension_decide", "审批延期"
     PROBLEM_EVIDENCE_DOWNLOAD = "problem.evidence_download", "下载整改佐证"
+    SCHEME_CREATE = "scheme.create", "制定考核方案"
     ADMIN_ADD = "admin.add", "后台新增"
     ADMIN_CHANGE = "admin.change", "后台修改"
     ADMIN_DELETE = "admin.delete", "后台删除"
