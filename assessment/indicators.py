@@ -155,24 +155,6 @@ def compute_all(
     return results
 
 
-def assessed_departments(policies: list[Policy] | None = None) -> list[Department]:
-    """The units a year's assessment scores: every department holding a
-    responsibility on the policies' tasks, a group as its members (a group
-    defined by reference, with none, drops out). Two queries."""
-    responsibilities = Responsibility.objects.select_related(
-        "department"
-    ).prefetch_related("department__members")
-    if policies is not None:
-        responsibilities = responsibilities.filter(task__policy__in=policies)
-    units: dict[int, Department] = {}
-    for responsibility in responsibilities:
-        department = responsibility.department
-        members = department.members.all() if department.is_group else [department]
-        for unit in members:
-            units.setdefault(unit.pk, unit)
-    return sorted(units.values(), key=lambda d: (d.sort_order, d.name))
-
-
 # -- the year's data, each read once ------------------------------------------
 
 

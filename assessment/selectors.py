@@ -24,16 +24,19 @@ from assessment.models import (
 from tasks.models import Department, DepartmentKind
 
 
-def assessed_departments() -> QuerySet[Department]:
-    """Every unit responsible for a task, named itself or as a member of
-    a group: a group (各区(市)人民政府、管委会) is assessed as its members.
-    One query."""
+def assessed_departments(policies=None) -> QuerySet[Department]:
+    """Every unit responsible for a task (of ``policies``, or of any),
+    named itself or as a member of a group: a group (各区(市)人民政府、
+    管委会) is assessed as its members, and a group defined by reference,
+    with none, drops out. One query."""
+    own = Q(responsibilities__isnull=False)
+    through_group = Q(member_of__responsibilities__isnull=False)
+    if policies is not None:
+        own = Q(responsibilities__task__policy__in=policies)
+        through_group = Q(member_of__responsibilities__task__policy__in=policies)
     return (
         Department.objects.exclude(kind=DepartmentKind.GROUP)
-        .filter(
-            Q(responsibilities__isnull=False)
-            | Q(member_of__responsibilities__isnull=False)
-        )
+        .filter(own | through_group)
         .distinct()
         .order_by("sort_order", "name")
     )

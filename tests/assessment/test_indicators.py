@@ -17,12 +17,12 @@ from django.urls import reverse
 
 from assessment.indicators import (
     ScoreResult,
-    assessed_departments,
     compute,
     compute_all,
     target_ratio,
 )
 from assessment.models import Assessment, Indicator, IndicatorKind, ManualItem, Scheme
+from assessment.selectors import assessed_departments
 from bulletins.models import Bulletin, BulletinKind, BulletinState, BulletinVersion
 from bulletins.selectors.figures import bulletin_figures
 from dispatch.models import ProgressReport, ReportState, Urge

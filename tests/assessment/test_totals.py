@@ -6,7 +6,8 @@ rectification counts to the ledger's ``department_figures``."""
 
 import pytest
 
-from assessment.indicators import assessed_departments, compute_all
+from assessment.indicators import compute_all
+from assessment.selectors import assessed_departments
 from bulletins.models import BulletinVersion
 from bulletins.selectors.figures import RED
 from dispatch.models import ReportingPeriod
