@@ -127,7 +127,9 @@ def value_label(object_type: str, key: str, value) -> str:
             )
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     field = _field(object_type, key) if object_type else None
-    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    # A key may name a reverse relation (a bulletin's deliveries' count as
+    # "departments"), which has no choices of its own.
+    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
     choices = choices or VALUE_LABELS.get(key, {})
     if value in choices:
         return str(choices[value])

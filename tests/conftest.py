@@ -232,3 +232,15 @@ def fill(report, user, **values):
     return report_save(
         report=report, data=data, expected_version=report.version, actor=user
     )
+
+
+@pytest.fixture
+def bulletin_kinds(transactional_db):
+    """The bulletin kinds a data migration makes: the flush after an
+    earlier transactional test emptied their table, so they are made
+    again, by the migration's own function."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("bulletins.migrations.0002_bulletin_kinds").create_kinds(apps, None)

@@ -113,3 +113,12 @@ def test_the_auditor_reads_the_bulletins_steps_in_chinese(
         assert words in page, words
     for code in [*BULLETIN_KEYS, "tasks_added", "bulletin.issue", "render_fail"]:
         assert code not in page, code
+
+
+def test_a_key_naming_a_reverse_relation_reads_as_its_value():
+    """A service may record a count under the name of a reverse relation
+    (a round's ``problems``); its label must not fail for want of choices."""
+    from audit.labels import value_label
+
+    assert value_label("supervision.round", "problems", 3) == "3"
+    assert value_label("bulletins.bulletin", "versions", 2) == "2"

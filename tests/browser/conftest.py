@@ -76,15 +76,3 @@ def login(page, username, password="Pass#word123"):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-
-
-@pytest.fixture
-def bulletin_kinds(transactional_db):
-    """The bulletin kinds a data migration makes: the flush after an
-    earlier transactional test emptied their table, so they are made
-    again, by the migration's own function."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("bulletins.migrations.0002_bulletin_kinds").create_kinds(apps, None)

@@ -196,7 +196,12 @@ def _soffice_missing() -> str | None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_renders_the_documents_with_libreoffice(
-    policy, users, media, run_worker, django_capture_on_commit_callbacks
+    policy,
+    users,
+    media,
+    run_worker,
+    django_capture_on_commit_callbacks,
+    bulletin_kinds,
 ):
     missing = _soffice_missing()
     if missing:
