@@ -51,3 +51,9 @@ class AnswerForm(forms.Form):
     corrected_points = forms.DecimalField(
         label="更正后得分", max_digits=7, decimal_places=2, required=False
     )
+
+
+class ResultsRenderForm(forms.Form):
+    number_text = forms.CharField(
+        label="发文字号", max_length=100, required=False, help_text="可不填"
+    )

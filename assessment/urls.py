@@ -17,6 +17,13 @@ urlpatterns = [
     ),
     path("<int:pk>/", views.assessment_detail, name="assessment-detail"),
     path("<int:pk>/items/", views.manual_item_add, name="manual-item-add"),
+    path("<int:pk>/results/xlsx/", views.results_xlsx, name="results-xlsx"),
+    path("<int:pk>/results/render/", views.results_render, name="results-render"),
+    path(
+        "<int:pk>/results/<str:kind>/",
+        views.results_document,
+        name="results-document",
+    ),
     path(
         "<int:pk>/<str:action>/",
         views.assessment_move,
