@@ -62,6 +62,9 @@ SCHEME_FIELDS = (
     "excellent_quota",
 )
 INDICATOR_FIELDS = ("position", "name", "kind", "weight", "params", "lead_share")
+# Parameters that are words, not numbers: a special indicator's unit ("%").
+TEXT_PARAMS = ("unit",)
+TEXT_PARAM_MAX = 20
 STATE_FIELDS = ("state", "version", "review_ends_on")
 TEXT_MAX = 5000
 CENT = Decimal("0.01")
@@ -248,6 +251,13 @@ def _indicator_values(data: dict, base: dict) -> dict:
     if not isinstance(params, dict):
         raise AssessmentError(f"指标“{values['name']}”的参数须为“名称: 数值”的形式。")
     for key, value in params.items():
+        if key in TEXT_PARAMS:
+            if not isinstance(value, str) or len(value) > TEXT_PARAM_MAX:
+                raise AssessmentError(
+                    f"指标“{values['name']}”的参数“{key}”须为不超过"
+                    f" {TEXT_PARAM_MAX} 字的文字。"
+                )
+            continue
         number = _decimal(value, f"指标“{values['name']}”的参数“{key}”")
         if number < 0:
             raise AssessmentError(

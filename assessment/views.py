@@ -20,11 +20,13 @@ from tasks.models import Department
 from . import documents, jobs, permissions, selectors, services
 from .forms import (
     AnswerForm,
+    IndicatorEditForm,
     IndicatorForm,
     ManualItemForm,
     ObjectionForm,
     ReasonForm,
     ResultsRenderForm,
+    SchemeEditForm,
     SchemeForm,
     StartForm,
 )
@@ -132,6 +134,63 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已新增指标“{data['name']}”。")
     return redirect(scheme)
+
+
+@login_required
+def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scheme's title and grade rules, while it is not frozen."""
+    _require_manager(request.user)
+    scheme = get_object_or_404(permissions.schemes_for_user(request.user), pk=pk)
+    form = SchemeEditForm(request.POST or None, instance=scheme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scheme_update(
+                scheme=scheme, data=form.cleaned_data, actor=request.user
+            )
+        except services.AssessmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已修改考核方案的名称和等次规则。")
+            return redirect(scheme)
+    return render(
+        request,
+        "assessment/scheme_edit.html",
+        {"scheme": scheme, "form": form, "title": f"修改{scheme.year}年度考核方案"},
+    )
+
+
+@login_required
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """An indicator's name, weight, parameters and lead share, while its
+    scheme is not frozen."""
+    _require_manager(request.user)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("scheme").filter(
+            scheme__in=permissions.schemes_for_user(request.user)
+        ),
+        pk=pk,
+    )
+    scheme = indicator.scheme
+    form = IndicatorEditForm(request.POST or None, indicator=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_update(
+                indicator=indicator, data=form.data_for_service(), actor=request.user
+            )
+        except services.AssessmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已修改指标“{form.cleaned_data['name']}”。")
+            return redirect(scheme)
+    return render(
+        request,
+        "assessment/scheme_edit.html",
+        {
+            "scheme": scheme,
+            "form": form,
+            "title": f"修改指标“{indicator.name}”({indicator.get_kind_display()})",
+        },
+    )
 
 
 @require_POST

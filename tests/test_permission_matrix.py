@@ -115,6 +115,9 @@ MATRIX = {
     # The score table is the reviewer's; the issued 通报 (2024's) every
     # department's.
     "assessment:results-xlsx": (L, 403, 403, 200, 403, 403, 403, 403),
+    # The edit pages of 2025's frozen scheme: a notice for the reviewer.
+    "assessment:scheme-edit": (L, 403, 403, 200, 403, 403, 403, 403),
+    "assessment:indicator-edit": (L, 403, 403, 200, 403, 403, 403, 403),
     "assessment:results-render": (405, 405, 405, 405, 405, 405, 405, 405),
     "assessment:results-document": (L, 200, 200, 200, 403, 403, 403, 200),
 }
@@ -158,6 +161,9 @@ POSTS = {
     # On 2025's assessment in review: the reviewer is refused by the
     # service (not final), with a message; no conversion runs.
     "assessment:results-render": (L, 403, 403, 302, 403, 403, 403, 403),
+    # The reviewer's edit of the frozen scheme is refused on the page itself.
+    "assessment:scheme-edit": (L, 403, 403, 200, 403, 403, 403, 403),
+    "assessment:indicator-edit": (L, 403, 403, 200, 403, 403, 403, 403),
 }
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -372,6 +378,8 @@ def assessment(everyone, report, monkeypatch):
     return {
         "assessment:results-xlsx": [started.pk],
         "assessment:results-render": [started.pk],
+        "assessment:scheme-edit": [scheme.pk],
+        "assessment:indicator-edit": [progress.pk],
         "assessment:results-document": [issued.pk, "pdf"],
         "assessment:scheme-create": [],
         "assessment:scheme-detail": [scheme.pk],
