@@ -1,6 +1,8 @@
+from decimal import Decimal
+
 from django import forms
 
-from assessment.models import IndicatorKind
+from assessment.models import Indicator, IndicatorKind, Scheme
 
 
 class SchemeForm(forms.Form):
@@ -51,3 +53,112 @@ class AnswerForm(forms.Form):
     corrected_points = forms.DecimalField(
         label="更正后得分", max_digits=7, decimal_places=2, required=False
     )
+
+
+class ResultsRenderForm(forms.Form):
+    number_text = forms.CharField(
+        label="发文字号", max_length=100, required=False, help_text="可不填"
+    )
+
+
+class SchemeEditForm(forms.ModelForm):
+    """The scheme's title and grade rules; the services check the rules
+    (优秀 ≥ 良好 ≥ 一般, the quota 0–100) and refuse once frozen."""
+
+    class Meta:
+        model = Scheme
+        fields = ["title", "excellent_min", "good_min", "fair_min", "excellent_quota"]
+
+
+# Each kind's parameters as plain fields: (key, label, type). A blank field
+# drops the key, so that the computation's default applies.
+PARAM_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    IndicatorKind.DISCIPLINE: (
+        ("late", "逾期报送每份扣分", "number"),
+        ("missing", "未报送每份扣分", "number"),
+        ("returned", "退回修改每份扣分", "number"),
+    ),
+    IndicatorKind.URGES: (("each", "每次催办扣分", "number"),),
+    IndicatorKind.RED_LIGHTS: (("each", "每盏红灯扣分", "number"),),
+    IndicatorKind.BONUS: (("cap", "加分上限", "number"),),
+    IndicatorKind.PENALTY: (("cap", "扣分上限(不填按分值)", "number"),),
+    IndicatorKind.SPECIAL: (
+        ("target", "目标值", "number"),
+        ("unit", "单位", "text"),
+        ("task", "对应任务序号", "integer"),
+    ),
+}
+PARAM_PREFIX = "param_"
+
+
+def _json_number(value: Decimal) -> int | float:
+    # Kept as JSON numbers, as the default scheme writes them.
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+class IndicatorEditForm(forms.Form):
+    """An indicator's name, position, weight, its kind's parameters and,
+    for task progress, the lead tasks' share. The kind stays: another kind
+    has other parameters, so it is a new indicator."""
+
+    name = forms.CharField(label="指标名称", max_length=200)
+    position = forms.IntegerField(label="序号", min_value=1, max_value=999)
+    weight = forms.DecimalField(
+        label="分值",
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        help_text="满分;扣分类为扣分上限,加分类为加分上限",
+    )
+    lead_share = forms.IntegerField(
+        label="牵头任务占比(%)",
+        min_value=0,
+        max_value=100,
+        help_text="任务进度中牵头任务所占分值比例,其余为配合任务",
+    )
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        self.indicator = indicator
+        params = indicator.params or {}
+        initial = {
+            "name": indicator.name,
+            "position": indicator.position,
+            "weight": indicator.weight,
+            "lead_share": indicator.lead_share,
+        }
+        for key, _, _ in PARAM_FIELDS.get(indicator.kind, ()):
+            initial[PARAM_PREFIX + key] = params.get(key)
+        super().__init__(*args, initial=initial, **kwargs)
+        if indicator.kind != IndicatorKind.PROGRESS:
+            del self.fields["lead_share"]
+        for key, label, kind in PARAM_FIELDS.get(indicator.kind, ()):
+            if kind == "number":
+                field = forms.DecimalField(
+                    label=label, min_value=0, max_digits=9, decimal_places=2
+                )
+            elif kind == "integer":
+                field = forms.IntegerField(label=label, min_value=1, max_value=999)
+            else:
+                field = forms.CharField(label=label, max_length=20)
+            field.required = False
+            self.fields[PARAM_PREFIX + key] = field
+
+    def data_for_service(self) -> dict:
+        """``indicator_update``'s data: the fields, and the params with
+        any key the form does not show kept as it was."""
+        data = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if not name.startswith(PARAM_PREFIX)
+        }
+        params = dict(self.indicator.params or {})
+        for key, _, kind in PARAM_FIELDS.get(self.indicator.kind, ()):
+            value = self.cleaned_data.get(PARAM_PREFIX + key)
+            if value in (None, ""):
+                params.pop(key, None)
+            elif kind == "number":
+                params[key] = _json_number(value)
+            else:
+                params[key] = value
+        data["params"] = params
+        return data

@@ -9,6 +9,7 @@ it was computed from (``assessment.indicators.ScoreResult.as_working``).
 """
 
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from bulletins.models import RenderStatus
 from tasks.models import Department
 
 
@@ -469,3 +471,64 @@ class Objection(AttachedFile):
 
     def get_absolute_url(self):
         return reverse("assessment:sheet-detail", args=[self.sheet_id])
+
+
+class ResultsFile(models.Model):
+    """The results 通报 of one version of an assessment (.docx and its
+    PDF), rendered in the background (``assessment.jobs``). Files are kept
+    under MEDIA_ROOT/assessment/results, served only through a view that
+    checks who may see them; the fields hold their names there. The state
+    it was rendered in is kept: what a department downloads must be the
+    document as issued, not a copy made before issue."""
+
+    assessment = models.ForeignKey(
+        Assessment,
+        verbose_name="年度考核",
+        on_delete=models.CASCADE,
+        related_name="results_files",
+    )
+    version = models.PositiveIntegerField("版本")
+    rendered_state = models.CharField(
+        "生成时状态", max_length=16, choices=AssessmentState.choices
+    )
+    number_text = models.CharField("发文字号", max_length=100, blank=True)
+    status = models.CharField(
+        "状态",
+        max_length=16,
+        choices=RenderStatus.choices,
+        default=RenderStatus.QUEUED,
+    )
+    message = models.CharField("说明", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    docx = models.CharField("Word 文件", max_length=200, blank=True)
+    pdf = models.CharField("PDF 文件", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "考核结果文件"
+        verbose_name_plural = "考核结果文件"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return (
+            f"{self.assessment} 第{self.version}版结果文件({self.get_status_display()})"
+        )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RenderStatus.DONE, RenderStatus.FAILED)
+
+    def path(self, kind: str) -> Path:
+        """Where the rendered file of ``kind`` (docx, pdf) is kept."""
+        return (
+            Path(settings.MEDIA_ROOT) / "assessment" / "results" / getattr(self, kind)
+        )

@@ -4,16 +4,28 @@
   objections, finalise, issue, correct; sees every sheet and objection.
 - A department user sees only its own department's sheet, and only once
   the assessment is in 复核期 or later; it raises and sees only its own
-  department's objections.
+  department's objections. The results 通报 (.docx, PDF) is addressed to
+  every 责任单位: any department user downloads it once issued, the file
+  rendered as issued of the current version; the score table (.xlsx) is
+  the reviewer's.
 
 Who is decided here; when (the state graph and the review window) is
 checked by the services.
 """
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
-from assessment.models import Assessment, ManualItem, Objection, Scheme, ScoreSheet
+from assessment.models import (
+    Assessment,
+    AssessmentState,
+    ManualItem,
+    Objection,
+    ResultsFile,
+    Scheme,
+    ScoreSheet,
+)
 from assessment.workflow import VISIBLE_STATES
+from bulletins.models import RenderStatus
 from tasks.permissions import is_department_user, is_reviewer
 
 
@@ -71,4 +83,21 @@ def can_object(user, sheet: ScoreSheet) -> bool:
         is_department_user(user)
         and not can_manage(user)
         and sheet.department_id == user.department_id
+    )
+
+
+def results_files_for_user(user) -> QuerySet[ResultsFile]:
+    """The reviewer: every rendered results file. A department user: the
+    finished files of issued assessments, rendered once issued, of the
+    version in force (a file made before issue, or of a version since
+    corrected, is not what was published)."""
+    if can_manage(user):
+        return ResultsFile.objects.all()
+    if not is_department_user(user):
+        return ResultsFile.objects.none()
+    return ResultsFile.objects.filter(
+        status=RenderStatus.DONE,
+        rendered_state=AssessmentState.ISSUED,
+        assessment__state=AssessmentState.ISSUED,
+        version=F("assessment__version"),
     )

@@ -17,10 +17,12 @@ from assessment.models import (
     ManualItem,
     Objection,
     ObjectionState,
+    ResultsFile,
     Scheme,
     Score,
     ScoreSheet,
 )
+from bulletins.models import RenderStatus
 from tasks.models import Department, DepartmentKind
 
 
@@ -171,4 +173,36 @@ def manual_item_list(assessment: Assessment) -> list[ManualItem]:
         assessment.manual_items.select_related(
             "department", "indicator", "entered_by"
         ).order_by("department__sort_order", "indicator__position", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ResultsFiles:
+    latest: ResultsFile | None  # the last rendering, whatever came of it
+    current: ResultsFile | None  # the last finished one of what is in force
+
+    @property
+    def stale(self) -> bool:
+        """The last finished rendering is not of the version and state in
+        force (made before issue, or before a correction)."""
+        return (
+            self.latest is not None
+            and self.latest.status == RenderStatus.DONE
+            and self.current is None
+        )
+
+
+def results_files(assessment: Assessment, files: QuerySet[ResultsFile]) -> ResultsFiles:
+    """The results files of ``assessment`` among ``files`` (already
+    scoped): the last rendering for the status line and the last finished
+    one of the version and state in force for the downloads. Two
+    queries."""
+    files = files.filter(assessment=assessment).order_by("-created_at", "-pk")
+    return ResultsFiles(
+        latest=files.first(),
+        current=files.filter(
+            status=RenderStatus.DONE,
+            version=assessment.version,
+            rendered_state=assessment.state,
+        ).first(),
     )

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment import permissions, selectors
+from assessment.documents import RESULT_STATES
 from assessment.grading import assign_grades
 from assessment.indicators import compute_all
 from assessment.models import (
@@ -35,6 +36,7 @@ from assessment.models import (
     ManualItem,
     Objection,
     ObjectionState,
+    ResultsFile,
     Scheme,
     Score,
     ScoreSheet,
@@ -47,6 +49,7 @@ from audit.services import (
     audit_record_many,
     snapshot,
 )
+from bulletins.models import RenderStatus
 from common.files import FileRejected, check_evidence_size, sniff_evidence
 from tasks.models import Department
 
@@ -59,6 +62,9 @@ SCHEME_FIELDS = (
     "excellent_quota",
 )
 INDICATOR_FIELDS = ("position", "name", "kind", "weight", "params", "lead_share")
+# Parameters that are words, not numbers: a special indicator's unit ("%").
+TEXT_PARAMS = ("unit",)
+TEXT_PARAM_MAX = 20
 STATE_FIELDS = ("state", "version", "review_ends_on")
 TEXT_MAX = 5000
 CENT = Decimal("0.01")
@@ -245,6 +251,13 @@ def _indicator_values(data: dict, base: dict) -> dict:
     if not isinstance(params, dict):
         raise AssessmentError(f"指标“{values['name']}”的参数须为“名称: 数值”的形式。")
     for key, value in params.items():
+        if key in TEXT_PARAMS:
+            if not isinstance(value, str) or len(value) > TEXT_PARAM_MAX:
+                raise AssessmentError(
+                    f"指标“{values['name']}”的参数“{key}”须为不超过"
+                    f" {TEXT_PARAM_MAX} 字的文字。"
+                )
+            continue
         number = _decimal(value, f"指标“{values['name']}”的参数“{key}”")
         if number < 0:
             raise AssessmentError(
@@ -871,3 +884,142 @@ def objection_answer(
         after=after,
     )
     return objection
+
+
+# -- the results files --------------------------------------------------------
+
+
+RESULTS_FILE_FIELDS = (
+    "version",
+    "rendered_state",
+    "number_text",
+    "status",
+    "message",
+    "docx",
+    "pdf",
+)
+# The formats the background job writes; the .xlsx is made on request.
+RESULTS_FORMATS = ("docx", "pdf")
+NUMBER_TEXT_MAX = 100
+
+
+@transaction.atomic
+def results_file_create(
+    *, assessment: Assessment, actor, number_text: str = ""
+) -> ResultsFile:
+    """Queue the rendering of the results 通报 (.docx, PDF) of the
+    assessment as it stands, once final; the caller enqueues the job
+    itself (``assessment.jobs.render_start``)."""
+    _require_manager(actor)
+    assessment = _lock(assessment)
+    if assessment.state not in RESULT_STATES:
+        raise AssessmentError(
+            f"{assessment}当前为“{assessment.get_state_display()}”,"
+            "定稿后才能生成考核结果通报(Word、PDF):名次和等次在定稿时确定。"
+        )
+    number_text = _text(number_text, "发文字号", required=False)
+    if len(number_text) > NUMBER_TEXT_MAX:
+        raise AssessmentError(f"发文字号超过 {NUMBER_TEXT_MAX} 字,请检查。")
+    if assessment.results_files.filter(
+        status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING]
+    ).exists():
+        raise AssessmentError("考核结果文件正在生成,请等待完成后再试。")
+    results_file = ResultsFile.objects.create(
+        assessment=assessment,
+        version=assessment.version,
+        rendered_state=assessment.state,
+        number_text=number_text,
+        created_by=actor,
+    )
+    audit_record(
+        action="assessment.render",
+        actor=actor,
+        obj=results_file,
+        after=snapshot(results_file, RESULTS_FILE_FIELDS),
+    )
+    return results_file
+
+
+def _lock_results_file(results_file: ResultsFile) -> ResultsFile:
+    audit_lock()
+    return ResultsFile.objects.select_for_update().get(pk=results_file.pk)
+
+
+@transaction.atomic
+def results_file_start(
+    *, results_file: ResultsFile, now: datetime.datetime | None = None
+) -> ResultsFile:
+    results_file = _lock_results_file(results_file)
+    if results_file.status != RenderStatus.QUEUED:
+        raise AssessmentError(
+            f"文件生成任务为“{results_file.get_status_display()}”,不能开始生成。"
+        )
+    before = snapshot(results_file, RESULTS_FILE_FIELDS)
+    results_file.status = RenderStatus.RUNNING
+    results_file.started_at = _now(now)
+    results_file.save(update_fields=["status", "started_at"])
+    audit_record(
+        action="assessment.render_start",
+        obj=results_file,
+        before=before,
+        after=snapshot(results_file, RESULTS_FILE_FIELDS),
+    )
+    return results_file
+
+
+@transaction.atomic
+def results_file_finish(
+    *,
+    results_file: ResultsFile,
+    files: dict[str, str],
+    now: datetime.datetime | None = None,
+) -> ResultsFile:
+    """Done: ``files`` names each format's file under
+    MEDIA_ROOT/assessment/results."""
+    if set(files) != set(RESULTS_FORMATS):
+        raise AssessmentError(
+            f"考核结果文件须为 {'、'.join(RESULTS_FORMATS)},"
+            f"现为 {'、'.join(sorted(files)) or '无'}。"
+        )
+    results_file = _lock_results_file(results_file)
+    if results_file.status != RenderStatus.RUNNING:
+        raise AssessmentError(
+            f"文件生成任务为“{results_file.get_status_display()}”,不能标记完成。"
+        )
+    before = snapshot(results_file, RESULTS_FILE_FIELDS)
+    results_file.status = RenderStatus.DONE
+    results_file.message = ""
+    results_file.finished_at = _now(now)
+    for kind, name in files.items():
+        setattr(results_file, kind, name)
+    results_file.save()
+    audit_record(
+        action="assessment.render_done",
+        obj=results_file,
+        before=before,
+        after=snapshot(results_file, RESULTS_FILE_FIELDS),
+    )
+    return results_file
+
+
+@transaction.atomic
+def results_file_fail(
+    *, results_file: ResultsFile, reason: str, now: datetime.datetime | None = None
+) -> ResultsFile:
+    results_file = _lock_results_file(results_file)
+    if results_file.is_finished:
+        raise AssessmentError(
+            f"文件生成任务已经{results_file.get_status_display()},不能再标记失败。"
+        )
+    before = snapshot(results_file, RESULTS_FILE_FIELDS)
+    results_file.status = RenderStatus.FAILED
+    results_file.message = (reason or "原因不明")[:500]
+    results_file.finished_at = _now(now)
+    results_file.save(update_fields=["status", "message", "finished_at"])
+    audit_record(
+        action="assessment.render_fail",
+        obj=results_file,
+        before=before,
+        after=snapshot(results_file, RESULTS_FILE_FIELDS),
+    )
+    return results_file

@@ -3,6 +3,8 @@ assessment's score table and actions, each department's sheet with every
 score's working, and the objections. The views call the permissions,
 selectors and services; they hold no rule."""
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,15 +14,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_record
+from bulletins.models import DOCUMENT_TYPES
 from tasks.models import Department
 
-from . import permissions, selectors, services
+from . import documents, jobs, permissions, selectors, services
 from .forms import (
     AnswerForm,
+    IndicatorEditForm,
     IndicatorForm,
     ManualItemForm,
     ObjectionForm,
     ReasonForm,
+    ResultsRenderForm,
+    SchemeEditForm,
     SchemeForm,
     StartForm,
 )
@@ -130,6 +136,63 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(scheme)
 
 
+@login_required
+def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scheme's title and grade rules, while it is not frozen."""
+    _require_manager(request.user)
+    scheme = get_object_or_404(permissions.schemes_for_user(request.user), pk=pk)
+    form = SchemeEditForm(request.POST or None, instance=scheme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scheme_update(
+                scheme=scheme, data=form.cleaned_data, actor=request.user
+            )
+        except services.AssessmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已修改考核方案的名称和等次规则。")
+            return redirect(scheme)
+    return render(
+        request,
+        "assessment/scheme_edit.html",
+        {"scheme": scheme, "form": form, "title": f"修改{scheme.year}年度考核方案"},
+    )
+
+
+@login_required
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """An indicator's name, weight, parameters and lead share, while its
+    scheme is not frozen."""
+    _require_manager(request.user)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("scheme").filter(
+            scheme__in=permissions.schemes_for_user(request.user)
+        ),
+        pk=pk,
+    )
+    scheme = indicator.scheme
+    form = IndicatorEditForm(request.POST or None, indicator=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_update(
+                indicator=indicator, data=form.data_for_service(), actor=request.user
+            )
+        except services.AssessmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已修改指标“{form.cleaned_data['name']}”。")
+            return redirect(scheme)
+    return render(
+        request,
+        "assessment/scheme_edit.html",
+        {
+            "scheme": scheme,
+            "form": form,
+            "title": f"修改指标“{indicator.name}”({indicator.get_kind_display()})",
+        },
+    )
+
+
 @require_POST
 @login_required
 def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -197,6 +260,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "departments": [row.sheet.department for row in table.rows],
             "can_enter": assessment.state
             in (AssessmentState.DRAFT, AssessmentState.REVIEW),
+            "results": selectors.results_files(
+                assessment, permissions.results_files_for_user(user)
+            ),
+            "can_render": assessment.state in documents.RESULT_STATES,
+            "render_form": ResultsRenderForm(),
         },
     )
 
@@ -303,6 +371,9 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and assessment.state == AssessmentState.REVIEW,
             "objection_form": ObjectionForm(),
             "answer_form": AnswerForm(),
+            "results": selectors.results_files(
+                assessment, permissions.results_files_for_user(request.user)
+            ),
         },
     )
 
@@ -419,3 +490,96 @@ def objection_file(request: HttpRequest, pk: int) -> FileResponse:
     return _download(
         objection, actor=request.user, department=objection.sheet.department
     )
+
+
+# -- the results: the score table at once, the 通报 from the job ----------------
+
+
+@login_required
+def results_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+    """The score table as .xlsx, made on request (it is quick), in any
+    state: before finalisation the rank and grade columns are empty."""
+    _require_manager(request.user)
+    assessment = get_object_or_404(
+        permissions.assessments_for_user(request.user), pk=pk
+    )
+    data = documents.results_data(assessment)
+    body = documents.results_xlsx(data)
+    audit_record(
+        action="assessment.download",
+        actor=request.user,
+        obj=assessment,
+        after={"version": data["version"], "format": "xlsx", "state": data["state"]},
+    )
+    response = FileResponse(
+        io.BytesIO(body),
+        as_attachment=True,
+        filename=documents.results_file_name(data, "xlsx"),
+        content_type=DOCUMENT_TYPES["xlsx"],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@login_required
+def results_render(request: HttpRequest, pk: int) -> HttpResponse:
+    """生成文件: the results 通报 (.docx, PDF) rendered in the background."""
+    _require_manager(request.user)
+    assessment = get_object_or_404(
+        permissions.assessments_for_user(request.user), pk=pk
+    )
+    form = ResultsRenderForm(request.POST)
+    if not form.is_valid():
+        _form_error(request, form)
+        return redirect(assessment)
+    try:
+        jobs.render_start(
+            assessment=assessment,
+            actor=request.user,
+            number_text=form.cleaned_data["number_text"],
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, "已开始生成考核结果通报(Word、PDF),完成后可在本页下载。"
+        )
+    return redirect(assessment)
+
+
+@login_required
+def results_document(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """The results 通报 as rendered by the job: the reviewer's once final,
+    a department's once issued (permissions.results_files_for_user)."""
+    _require_list(request.user)
+    if kind not in services.RESULTS_FORMATS:
+        raise Http404("没有这种格式的考核结果文件。")
+    assessment = get_object_or_404(
+        permissions.assessments_for_user(request.user).select_related("scheme"),
+        pk=pk,
+    )
+    current = selectors.results_files(
+        assessment, permissions.results_files_for_user(request.user)
+    ).current
+    if current is None:
+        raise Http404("考核结果通报尚未生成或尚未印发。")
+    path = current.path(kind)
+    if not getattr(current, kind) or not path.is_file():
+        raise Http404("文件不存在,请重新生成。")
+    audit_record(
+        action="assessment.download",
+        actor=request.user,
+        obj=assessment,
+        after={"version": current.version, "format": kind, "file": current.pk},
+    )
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=documents.results_file_name(
+            {"year": assessment.scheme.year, "version": current.version}, kind
+        ),
+        content_type=DOCUMENT_TYPES[kind],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

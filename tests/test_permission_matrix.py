@@ -112,6 +112,14 @@ MATRIX = {
     "assessment:objection-answer": (405, 405, 405, 405, 405, 405, 405, 405),
     "assessment:objection-file": (L, 200, 200, 200, 404, 404, 404, 404),
     "assessment:manual-item-file": (L, 200, 200, 200, 404, 404, 404, 404),
+    # The score table is the reviewer's; the issued 通报 (2024's) every
+    # department's.
+    "assessment:results-xlsx": (L, 403, 403, 200, 403, 403, 403, 403),
+    # The edit pages of 2025's frozen scheme: a notice for the reviewer.
+    "assessment:scheme-edit": (L, 403, 403, 200, 403, 403, 403, 403),
+    "assessment:indicator-edit": (L, 403, 403, 200, 403, 403, 403, 403),
+    "assessment:results-render": (405, 405, 405, 405, 405, 405, 405, 405),
+    "assessment:results-document": (L, 200, 200, 200, 403, 403, 403, 200),
 }
 
 # The monthly loop's pages before they left /tasks/ (portal/legacy_urls.py):
@@ -150,6 +158,12 @@ POSTS = {
     # The reviewer reaches the sheet and is refused by the service.
     "assessment:objection-raise": (L, 302, 302, 302, 404, 404, 404, 404),
     "assessment:objection-answer": (L, 403, 403, 302, 403, 403, 403, 403),
+    # On 2025's assessment in review: the reviewer is refused by the
+    # service (not final), with a message; no conversion runs.
+    "assessment:results-render": (L, 403, 403, 302, 403, 403, 403, 403),
+    # The reviewer's edit of the frozen scheme is refused on the page itself.
+    "assessment:scheme-edit": (L, 403, 403, 200, 403, 403, 403, 403),
+    "assessment:indicator-edit": (L, 403, 403, 200, 403, 403, 403, 403),
 }
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -360,7 +374,13 @@ def assessment(everyone, report, monkeypatch):
         upload=SimpleUploadedFile("说明.pdf", PDF),
         actor=reporter,
     )
+    issued = _issued_assessment(reviewer, today)
     return {
+        "assessment:results-xlsx": [started.pk],
+        "assessment:results-render": [started.pk],
+        "assessment:scheme-edit": [scheme.pk],
+        "assessment:indicator-edit": [progress.pk],
+        "assessment:results-document": [issued.pk, "pdf"],
         "assessment:scheme-create": [],
         "assessment:scheme-detail": [scheme.pk],
         "assessment:indicator-add": [scheme.pk],
@@ -375,6 +395,40 @@ def assessment(everyone, report, monkeypatch):
         "assessment:objection-file": [objection.pk],
         "assessment:manual-item-file": [item.pk],
     }
+
+
+def _issued_assessment(reviewer, today):
+    """A 2024 assessment issued with its results 通报 rendered as issued
+    (the files written by hand: no LibreOffice here)."""
+    from decimal import Decimal
+
+    from assessment import jobs, services
+    from assessment.models import IndicatorKind
+
+    scheme = services.scheme_create(year=2024, title="2024年度考核方案", actor=reviewer)
+    services.indicator_add(
+        scheme=scheme,
+        name="任务进度",
+        kind=IndicatorKind.PROGRESS,
+        weight=Decimal(100),
+        actor=reviewer,
+    )
+    issued = services.assessment_start(
+        scheme=scheme, review_ends_on=today, today=today, actor=reviewer
+    )
+    services.assessment_finalise(assessment=issued, actor=reviewer)
+    issued = services.assessment_issue(assessment=issued, actor=reviewer)
+    results_file = services.results_file_start(
+        results_file=services.results_file_create(assessment=issued, actor=reviewer)
+    )
+    folder = jobs.folder() / str(issued.pk)
+    folder.mkdir(parents=True)
+    files = {}
+    for kind in ("docx", "pdf"):
+        (folder / f"v1.{kind}").write_bytes(PDF)
+        files[kind] = f"{issued.pk}/v1.{kind}"
+    services.results_file_finish(results_file=results_file, files=files)
+    return issued
 
 
 @pytest.fixture

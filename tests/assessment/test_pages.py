@@ -128,3 +128,63 @@ def test_a_refused_answer_shows_why_instead_of_failing(
     )
     assert response.status_code == 200
     assert "更正后的得分须在" in response.content.decode()
+
+
+def _sheet_with(scheme, users, guixi, extra: int):
+    """贵溪市's sheet with ``extra`` more indicators, each with a 扣分 item
+    and its evidence and an objection with its file."""
+    from .conftest import pdf
+
+    reviewer, reporter = users["reviewer"], users["reporter"]
+    added = [
+        services.indicator_add(
+            scheme=scheme,
+            name=f"扣分{n}",
+            kind=IndicatorKind.PENALTY,
+            weight=Decimal(5),
+            actor=reviewer,
+        )
+        for n in range(extra)
+    ]
+    assessment = services.assessment_start(
+        scheme=scheme, review_ends_on=TODAY, today=TODAY, actor=reviewer
+    )
+    sheet = sheet_of(assessment, guixi)
+    for item in added:
+        services.manual_item_add(
+            assessment=assessment,
+            department=guixi,
+            indicator=item,
+            points=Decimal(1),
+            reason="通报批评",
+            upload=pdf(),
+            today=TODAY,
+            actor=reviewer,
+        )
+        services.objection_raise(
+            sheet=sheet,
+            indicator=item,
+            reason="已整改",
+            upload=pdf("说明.pdf"),
+            today=TODAY,
+            actor=reporter,
+        )
+    return sheet
+
+
+@pytest.mark.parametrize("role", ["reporter", "reviewer"])
+@pytest.mark.parametrize("extra", [0, 8])
+def test_sheet_page_reads_a_fixed_number_of_queries(
+    client, scheme, users, guixi, role, extra, django_assert_max_num_queries
+):
+    sheet = _sheet_with(scheme, users, guixi, extra)
+    client.force_login(users[role])
+    with django_assert_max_num_queries(14):
+        response = client.get(sheet.get_absolute_url())
+    assert response.status_code == 200
+    lines = response.context["lines"]
+    assert len(lines) == 4 + extra
+    assert sum(len(line.objections) for line in lines) == extra
+    page = response.content.decode()
+    assert page.count('class="score"') == 4 + extra
+    assert page.count("说明.pdf") == extra
