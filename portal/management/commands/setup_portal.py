@@ -9,6 +9,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import RoleName
 from accounts.services import roles_ensure, user_create
+from assessment.demo import demo_assessments_create
+from assessment.models import Objection, ObjectionState
 from dispatch.models import ReportingPeriod
 from portal.demo import demo_authors, demo_day, demo_reports_create
 from supervision.demo import demo_supervision_create
@@ -67,6 +69,22 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"演示数据:已建立{round},走访 {round.visits.count()} 个单位,"
                         f"登记问题 {round.problems.count()} 个。"
+                    )
+                made = demo_assessments_create(
+                    reviewer=reviewer,
+                    authors=demo_authors(),
+                    today=demo_day(today),
+                    real_today=today,
+                )
+                if made:
+                    years = "、".join(
+                        f"{a.year}年度({a.get_state_display()})" for a in made
+                    )
+                    pending = Objection.objects.filter(
+                        sheet__assessment__in=made, state=ObjectionState.PENDING
+                    ).count()
+                    self.stdout.write(
+                        f"演示数据:已建立{years}考核,待答复申诉 {pending} 条。"
                     )
 
     def _demo_users(self):
