@@ -68,9 +68,10 @@ def indicator_rule(kind: str, weight, params: dict, lead_share: int) -> str:
     p = params or {}
     if kind == IndicatorKind.DISCIPLINE:
         return (
-            f"满分{w}分,逾期报送每份扣{number(p.get('late', 0))}分,"
-            f"未报送每份扣{number(p.get('missing', 0))}分,"
-            f"退回修改每份扣{number(p.get('returned', 0))}分,扣完为止"
+            f"满分{w}分,按应报送份数折算:逾期报送每份计{number(p.get('late', 0))}份、"
+            f"未报送每份计{number(p.get('missing', 0))}份、"
+            f"退回修改每份计{number(p.get('returned', 0))}份,"
+            f"得分=满分×(1−扣减份数÷应报送份数),最低0分"
         )
     if kind == IndicatorKind.PROGRESS:
         return (

@@ -74,9 +74,9 @@ class SchemeEditForm(forms.ModelForm):
 # drops the key, so that the computation's default applies.
 PARAM_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
     IndicatorKind.DISCIPLINE: (
-        ("late", "逾期报送每份扣分", "number"),
-        ("missing", "未报送每份扣分", "number"),
-        ("returned", "退回修改每份扣分", "number"),
+        ("late", "逾期报送每份计作扣减份数", "number"),
+        ("missing", "未报送每份计作扣减份数", "number"),
+        ("returned", "退回修改每份计作扣减份数", "number"),
     ),
     IndicatorKind.URGES: (("each", "每次催办扣分", "number"),),
     IndicatorKind.RED_LIGHTS: (("each", "每盏红灯扣分", "number"),),

@@ -221,6 +221,7 @@ class _YearData:
                     "is_late",
                     "period__year",
                     "period__month",
+                    "period__deadline",
                     "task__number",
                     "task__policy_id",
                 )
@@ -388,16 +389,27 @@ def _capped_words(cap: Decimal | None, verb: str) -> str:
 
 
 def _discipline(indicator: Indicator, department: Department, data: _YearData):
+    """The year's reports of the department, scaled by how many it owed so
+    that a unit holding forty tasks and one holding two are judged alike: a
+    late report counts ``late`` of a due one against it, a missing one
+    ``missing``, a returned one ``returned``, and the points are the full
+    marks times one less that share. A report of a period whose deadline
+    has not passed (the open month) is neither due nor missing yet."""
     weight = indicator.weight
     per = {k: _param(indicator, k, v) for k, v in DISCIPLINE_DEFAULTS.items()}
     formula = (
-        f"满分{_n(weight)}分,逾期报送每份扣{_n(per['late'])}分,"
-        f"未报送每份扣{_n(per['missing'])}分,"
-        f"被退回修改每份扣{_n(per['returned'])}分,最低0分"
+        f"满分{_n(weight)}分,按应报送份数折算:逾期报送每份计{_n(per['late'])}份、"
+        f"未报送每份计{_n(per['missing'])}份、被退回修改每份计{_n(per['returned'])}份,"
+        f"得分=满分×(1−扣减份数÷应报送份数),最低0分"
     )
-    rows = data.reports.get(department.pk, [])
+    rows = [
+        row
+        for row in data.reports.get(department.pk, [])
+        if row["state"] in REPORTED_STATES or row["period__deadline"] < data.today
+    ]
     counts = {"due": len(rows), "on_time": 0, "late": 0, "missing": 0, "returned": 0}
-    details = []
+    share = weight / counts["due"] if rows else ZERO
+    found = []
     for row in rows:
         where = (
             f"{row['period__year']}年{row['period__month']}月第{row['task__number']}项"
@@ -408,23 +420,29 @@ def _discipline(indicator: Indicator, department: Department, data: _YearData):
         else:
             key = "missing"
         counts[key] += 1
-        if key == "late":
-            details.append(_input(f"逾期报送:{where}", f"扣{_n(per['late'])}分", url))
-        elif key == "missing":
-            details.append(_input(f"未报送:{where}", f"扣{_n(per['missing'])}分", url))
+        if key in ("late", "missing"):
+            found.append((key, where, url))
         if row["returned"]:
             counts["returned"] += 1
-            details.append(
-                _input(f"被退回修改:{where}", f"扣{_n(per['returned'])}分", url)
-            )
-    deduction = sum((counts[k] * per[k] for k in ("late", "missing", "returned")), ZERO)
-    points = _cents(max(ZERO, weight - deduction))
+            found.append(("returned", where, url))
+    labels = {"late": "逾期报送", "missing": "未报送", "returned": "被退回修改"}
+    details = [
+        _input(f"{labels[key]}:{where}", f"扣{_n(_cents(share * per[key]))}分", url)
+        for key, where, url in found
+    ]
+    owed = sum((counts[k] * per[k] for k in ("late", "missing", "returned")), ZERO)
+    points = (
+        _cents(max(ZERO, weight * (1 - owed / counts["due"])))
+        if rows
+        else _cents(weight)
+    )
     inputs = [
-        _input("全年应报送", f"{counts['due']}份"),
+        _input("全年应报送(截止日已过)", f"{counts['due']}份"),
         _input("按时报送", f"{counts['on_time']}份"),
         _input("逾期报送", f"{counts['late']}份"),
         _input("未报送", f"{counts['missing']}份"),
         _input("被退回修改", f"{counts['returned']}份"),
+        _input("扣减份数", _n(owed)),
         *details,
     ]
     if not rows:

@@ -158,7 +158,8 @@ def test_annex_lists_every_indicator_with_its_weight_and_rule(assessment):
     assert len(rows) == 1 + 9
     assert rows[1][:4] == ["1", "报送纪律", "报送纪律", "30"]
     assert rows[1][4] == (
-        "满分30分,逾期报送每份扣1分,未报送每份扣2分,退回修改每份扣0.5分,扣完为止"
+        "满分30分,按应报送份数折算:逾期报送每份计1份、未报送每份计2份、"
+        "退回修改每份计0.5份,得分=满分×(1−扣减份数÷应报送份数),最低0分"
     )
     assert rows[3][4].startswith("满分25分")
     assert rows[7][4] == "每被催办1次扣0.5分,最多扣5分"

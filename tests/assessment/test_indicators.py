@@ -224,13 +224,13 @@ def value_of(result: ScoreResult, label: str) -> str:
 def test_discipline_takes_points_off_per_late_missing_and_returned_report(year_data):
     by_kind = scores(year_data)
 
-    # 甲局: 6 due, 2 missing → 30 − 2×2; 乙局: 9 due, 1 missing and
-    # returned → 30 − 2 − 0.5; 丙局: 9 due, 2 late, 1 returned and resent
-    # → 30 − 2×1 − 0.5.
+    # Scaled by the reports owed. 甲局: 6 due, 2 missing → 30 × (1 − 2×2/6)
+    # = 10; 乙局: 9 due, 1 missing and returned → 30 × (1 − 2.5/9) = 21.67;
+    # 丙局: 9 due, 2 late, 1 returned and resent → 30 × (1 − 2.5/9).
     assert points(by_kind, K.DISCIPLINE) == {
-        "甲局": Decimal("26.00"),
-        "乙局": Decimal("27.50"),
-        "丙局": Decimal("27.50"),
+        "甲局": Decimal("10.00"),
+        "乙局": Decimal("21.67"),
+        "丙局": Decimal("21.67"),
     }
     jia = by_kind[K.DISCIPLINE]["甲局"]
     assert jia.figures == {
@@ -242,8 +242,13 @@ def test_discipline_takes_points_off_per_late_missing_and_returned_report(year_d
     }
     assert jia.max_points == Decimal("30.00")
     assert jia.formula == (
-        "满分30分,逾期报送每份扣1分,未报送每份扣2分,被退回修改每份扣0.5分,最低0分"
+        "满分30分,按应报送份数折算:逾期报送每份计1份、未报送每份计2份、"
+        "被退回修改每份计0.5份,得分=满分×(1−扣减份数÷应报送份数),最低0分"
     )
+    # Each missing report of six owed costs 30 × 2 / 6 = 10 points.
+    assert {i["value"] for i in jia.inputs if i["label"].startswith("未报送:")} == {
+        "扣10分"
+    }
     missing = [i for i in jia.inputs if i["label"].startswith("未报送:")]
     assert [i["label"] for i in missing] == [
         "未报送:2025年8月第4项",
@@ -517,7 +522,7 @@ def test_equal_inputs_give_equal_points(year_data):
     by_kind = scores(year_data)
 
     yi, bing = by_kind[K.DISCIPLINE]["乙局"], by_kind[K.DISCIPLINE]["丙局"]
-    assert yi.points == bing.points == Decimal("27.50")
+    assert yi.points == bing.points == Decimal("21.67")
     assert value_of(yi, "未报送") == "1份"
     assert value_of(bing, "逾期报送") == "2份"
 
@@ -625,3 +630,24 @@ def test_compute_all_runs_the_same_queries_whatever_the_departments(
     assert counted[0] > 5  # the kinds were read, not skipped
     with django_assert_max_num_queries(counted[0]):
         compute_all(scheme, units, 2025, today=D(2025, 12, 31), policies=[policy])
+
+
+@pytest.mark.django_db
+def test_a_report_of_a_period_not_yet_due_is_neither_due_nor_missing(year_data):
+    """Before September's deadline, 甲局's unsent September report is not
+    owed yet: it drops out of 应报送 and costs nothing."""
+    from dispatch.models import ReportingPeriod
+
+    september = ReportingPeriod.objects.get(year=2025, month=9)
+    ind = indicator(year_data["scheme"], K.DISCIPLINE)
+    jia = year_data["departments"]["甲局"]
+
+    def result(today):
+        return compute(ind, jia, 2025, today=today, policies=[year_data["policy"]])
+
+    before, after = result(september.deadline), result(BULLETIN_DAY)
+    labels = [i["label"] for i in before.inputs]
+    assert "未报送:2025年9月第4项" not in labels
+    assert "未报送:2025年9月第4项" in [i["label"] for i in after.inputs]
+    assert before.figures["due"] < after.figures["due"]
+    assert before.points > after.points

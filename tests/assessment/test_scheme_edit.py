@@ -42,7 +42,7 @@ def test_discipline_indicator_shows_its_parameters_as_fields(client, scheme, rev
     assert form["param_late"].value() == 1
     # Only task progress has a lead share.
     assert "lead_share" not in form.fields
-    assert "逾期报送每份扣分" in response.content.decode()
+    assert "逾期报送每份计作扣减份数" in response.content.decode()
 
 
 def test_indicator_edit_saves_through_the_service_and_is_audited(
