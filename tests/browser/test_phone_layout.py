@@ -7,6 +7,7 @@ can be compared with earlier runs.
 """
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -87,8 +88,45 @@ def demo_bulletins(demo, bulletin_kinds):
     return made
 
 
+@pytest.fixture
+def demo_draft_scheme(demo):
+    """A scheme not yet frozen, made as the office makes one (the demo's
+    2024 and 2025 schemes are frozen by their start), so that its edit
+    pages and forms are measured: the default indicators, with their
+    parameters, added one by one."""
+    from django.db.models import Max
+
+    from assessment import services
+    from assessment.defaults import DEFAULT_INDICATORS, LEAD_SHARE
+    from assessment.models import Scheme
+
+    reviewer = User.objects.get(username="reviewer")
+    year = Scheme.objects.aggregate(Max("year"))["year__max"] + 1
+    scheme = services.scheme_create(
+        year=year, title=f"{year}年度技能鹰潭行动考核方案(征求意见稿)", actor=reviewer
+    )
+    for name, kind, weight, params in DEFAULT_INDICATORS:
+        services.indicator_add(
+            scheme=scheme,
+            name=name,
+            kind=kind,
+            weight=Decimal(weight),
+            params=params,
+            lead_share=LEAD_SHARE,
+            actor=reviewer,
+        )
+    return scheme
+
+
 def main_pages() -> list[tuple[str | None, str, str]]:
     """(who signs in, page name, path) for every main page."""
+    from assessment.models import (
+        Assessment,
+        AssessmentState,
+        Objection,
+        ObjectionState,
+        Scheme,
+    )
     from bulletins.models import Bulletin
     from dispatch.models import ProgressReport
     from dispatch.selectors import current_period
@@ -121,6 +159,15 @@ def main_pages() -> list[tuple[str | None, str, str]]:
         .order_by("number")
         .first()
     )
+    # The demo's assessments: 2025 in its review window with a pending
+    # objection (answered on the sheet and in the list), 2024 finalised
+    # (its results form), and the draft scheme of the year after.
+    reviewing = Assessment.objects.get(state=AssessmentState.REVIEW)
+    finalised = Assessment.objects.get(state=AssessmentState.FINAL)
+    objection = Objection.objects.get(state=ObjectionState.PENDING)
+    draft_scheme = Scheme.objects.get(assessment__isnull=True)
+    indicator = draft_scheme.indicators.order_by("-position").first()
+    own_sheet = reviewing.sheets.get(department=guixi)
     return [
         (None, "登录", "/login/"),
         (None, "公开页", "/public/"),
@@ -161,18 +208,35 @@ def main_pages() -> list[tuple[str | None, str, str]]:
         ("reporter", "本单位问题", "/supervision/problems/"),
         ("reporter", "本单位问题详情", rectifying.get_absolute_url()),
         ("reporter", "本单位台账", "/supervision/ledger/"),
+        ("reviewer", "全年考核", "/assessment/"),
+        ("reviewer", "考核方案", reviewing.scheme.get_absolute_url()),
+        ("reviewer", "考核得分表", reviewing.get_absolute_url()),
+        ("reviewer", "已定稿考核", finalised.get_absolute_url()),
+        ("reviewer", "单位得分", objection.sheet.get_absolute_url()),
+        ("reviewer", "考核申诉", "/assessment/objections/"),
+        ("reviewer", "方案草稿", draft_scheme.get_absolute_url()),
+        ("reviewer", "修改考核方案", f"/assessment/schemes/{draft_scheme.pk}/edit/"),
+        ("reviewer", "修改考核指标", f"/assessment/indicators/{indicator.pk}/edit/"),
+        ("reporter", "本单位考核", "/assessment/"),
+        ("reporter", "本单位得分", own_sheet.get_absolute_url()),
+        ("reporter", "本单位申诉", "/assessment/objections/"),
     ]
 
 
 def measure(page, url) -> dict:
     response = page.goto(url)
     assert response.status == 200, url
+    # A score sheet's workings are measured open, as a department reads
+    # them: a closed <details> is no width at all.
+    page.evaluate(
+        "() => document.querySelectorAll('details.score').forEach(d => d.open = true)"
+    )
     return page.evaluate(MEASURE)
 
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_every_main_page_fits_the_window_and_the_header_wraps_by_words(
-    browser, live_server, demo, demo_bulletins, size
+    browser, live_server, demo, demo_bulletins, demo_draft_scheme, size
 ):
     from django.urls import reverse
 
