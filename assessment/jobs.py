@@ -11,7 +11,6 @@ writes the files under MEDIA_ROOT/assessment/results/<assessment id>.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.db import transaction
 from bulletins.jobs import failure_reason
 from bulletins.models import RenderStatus
 from common import jobs
+from common.files import write_whole
 
 from . import services
 from .documents import render_results
@@ -61,14 +61,6 @@ def _queued(assessment_id: int) -> ResultsFile | None:
     )
 
 
-def _write(path: Path, data: bytes) -> Path:
-    # Written aside, then renamed: a file appears whole or not at all.
-    partial = path.with_name(f".{path.name}.part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
-    return path
-
-
 def render_results_job(assessment_id: int) -> str:
     """The worker's job: render the assessment's queued ResultsFile and
     record the outcome. Returns the final status ("" when none waits: a
@@ -99,7 +91,7 @@ def render_results_job(assessment_id: int) -> str:
         directory.mkdir(parents=True, exist_ok=True)
         stem = f"v{results_file.version}-{results_file.pk}"
         for kind in services.RESULTS_FORMATS:
-            written.append(_write(directory / f"{stem}.{kind}", rendered[kind]))
+            written.append(write_whole(directory / f"{stem}.{kind}", rendered[kind]))
     except Exception as exc:
         for path in written:
             path.unlink(missing_ok=True)

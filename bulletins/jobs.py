@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from django.utils import timezone
 from rq.timeouts import JobTimeoutException
 
 from common import jobs
+from common.files import write_whole
 
 from . import services
 from .documents import DocumentError
@@ -84,19 +84,12 @@ def write_documents(
                 data = docx_to_pdf(docx, timeout=pdf_timeout)
             else:
                 data = render_xlsx(figures, text)
-            written[kind] = _write(directory / f"{stem}.{kind}", data)
+            written[kind] = write_whole(directory / f"{stem}.{kind}", data)
     except BaseException:
         for path in written.values():
             path.unlink(missing_ok=True)
         raise
     return written
-
-
-def _write(path: Path, data: bytes) -> Path:
-    partial = path.with_name(f".{path.name}.part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
-    return path
 
 
 def failure_reason(exc: BaseException) -> str:

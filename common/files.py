@@ -2,6 +2,7 @@
 (xlsx, docx) by their declared unpacked size before anything is unpacked."""
 
 import io
+import os
 import zipfile
 
 from django.conf import settings
@@ -155,3 +156,12 @@ def _detect(data: bytes, file_name: str) -> tuple[str, str] | None:
             if marker in names and "[Content_Types].xml" in names:
                 return detected
     return None
+
+
+def write_whole(path, data: bytes):
+    """Write ``data`` to ``path`` aside, then rename it into place: a
+    reader (a download, a second worker) sees the whole file or none."""
+    partial = path.with_name(f".{path.name}.part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+    return path
