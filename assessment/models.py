@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from bulletins.models import RenderStatus
+from bulletins.models import RenderedFiles, RenderStatus
 from tasks.models import Department
 
 
@@ -473,7 +473,7 @@ class Objection(AttachedFile):
         return reverse("assessment:sheet-detail", args=[self.sheet_id])
 
 
-class ResultsFile(models.Model):
+class ResultsFile(RenderedFiles):
     """The results 通报 of one version of an assessment (.docx and its
     PDF), rendered in the background (``assessment.jobs``). Files are kept
     under MEDIA_ROOT/assessment/results, served only through a view that
@@ -492,26 +492,6 @@ class ResultsFile(models.Model):
         "生成时状态", max_length=16, choices=AssessmentState.choices
     )
     number_text = models.CharField("发文字号", max_length=100, blank=True)
-    status = models.CharField(
-        "状态",
-        max_length=16,
-        choices=RenderStatus.choices,
-        default=RenderStatus.QUEUED,
-    )
-    message = models.CharField("说明", max_length=500, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
-    docx = models.CharField("Word 文件", max_length=200, blank=True)
-    pdf = models.CharField("PDF 文件", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "考核结果文件"

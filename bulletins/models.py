@@ -246,24 +246,17 @@ DOCUMENT_TYPES = {
 }
 
 
-class RenderJob(models.Model):
-    """The documents of a version, rendered in the background. Files are
-    kept under MEDIA_ROOT/bulletins (never in static: only a permission
-    checked view serves them); the fields hold their names there."""
+class RenderedFiles(models.Model):
+    """What a background rendering of documents records, for the
+    bulletin's jobs and the assessment's results: its state, when and by
+    whom, and the names of the files written (under MEDIA_ROOT)."""
 
-    version = models.ForeignKey(
-        BulletinVersion,
-        verbose_name="通报版本",
-        on_delete=models.CASCADE,
-        related_name="render_jobs",
-    )
     status = models.CharField(
         "状态",
         max_length=16,
         choices=RenderStatus.choices,
         default=RenderStatus.QUEUED,
     )
-    progress = models.PositiveSmallIntegerField("进度(%)", default=0)
     message = models.CharField("说明", max_length=500, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     created_by = models.ForeignKey(
@@ -278,6 +271,23 @@ class RenderJob(models.Model):
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
     docx = models.CharField("Word 文件", max_length=200, blank=True)
     pdf = models.CharField("PDF 文件", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class RenderJob(RenderedFiles):
+    """The documents of a version, rendered in the background. Files are
+    kept under MEDIA_ROOT/bulletins (never in static: only a permission
+    checked view serves them); the fields hold their names there."""
+
+    version = models.ForeignKey(
+        BulletinVersion,
+        verbose_name="通报版本",
+        on_delete=models.CASCADE,
+        related_name="render_jobs",
+    )
+    progress = models.PositiveSmallIntegerField("进度(%)", default=0)
     xlsx = models.CharField("Excel 文件", max_length=200, blank=True)
 
     class Meta:
