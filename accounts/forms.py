@@ -4,7 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from .models import User
 from .roles import RoleName, role_names
 
-DEPARTMENT_ROLES = {RoleName.REPORTER, RoleName.LEADER}
+DEPARTMENT_ROLES = {RoleName.REPORTER, RoleName.LEADER, RoleName.INCENTIVE_CLERK}
 
 
 class RoleFormMixin(forms.Form):
@@ -20,7 +20,9 @@ class RoleFormMixin(forms.Form):
         cleaned = super().clean()
         role = cleaned.get("role")
         if role in DEPARTMENT_ROLES and not cleaned.get("department"):
-            self.add_error("department", "部门填报员和部门负责人必须选择所属部门。")
+            self.add_error(
+                "department", "部门填报员、部门负责人和激励经办员必须选择所属部门。"
+            )
         if (
             self.instance.pk
             and self.actor is not None

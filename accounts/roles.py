@@ -17,6 +17,19 @@ POLICY_MODELS = (
     "departmentalias",
 )
 
+# What the system administrator keeps for the incentives: the amounts
+# table, the bearing finances and their budgets, the key industry-chain
+# registry, the holiday calendar and the targets fed by awards paid.
+INCENTIVE_SETTINGS_MODELS = (
+    "awardrule",
+    "finance",
+    "budget",
+    "industrychain",
+    "keyenterprise",
+    "holiday",
+    "targetfeed",
+)
+
 
 class RoleName(TextChoices):
     REPORTER = "reporter", "部门填报员"
@@ -25,6 +38,7 @@ class RoleName(TextChoices):
     SYSADMIN = "sysadmin", "系统管理员"
     SECURITY = "security", "安全管理员"
     AUDITOR = "auditor", "审计管理员"
+    INCENTIVE_CLERK = "incentive_clerk", "激励经办员"
 
 
 def _perms(actions, models, app="tasks"):
@@ -40,6 +54,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _perms(["view", "change"], ["target", "planpoint"], app="targets")
     + _perms(["view", "delete"], ["reading"], app="targets")
     + _perms(["view", "change"], ["bulletinkind"], app="bulletins")
+    + _perms(
+        ["view", "add", "change"],
+        INCENTIVE_SETTINGS_MODELS,
+        app="incentives",
+    )
     + ["tasks.view_importrecord"],
     # 三员分立: accounts and roles belong to the security administrator
     # alone, the audit trail to the auditor alone; neither sees business

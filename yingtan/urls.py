@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from accounts import views as accounts_views
 from bulletins import urls as bulletin_urls
 from dispatch.views import reports
+from incentives import urls_publicity as incentive_public_urls
 from portal import legacy_urls
 from targets import views as targets_views
 
@@ -33,10 +34,15 @@ urlpatterns = [
     path("bulletins/", include("bulletins.urls")),
     path("supervision/", include("supervision.urls")),
     path("assessment/", include("assessment.urls")),
+    path("incentives/", include("incentives.urls")),
     path("public/", targets_views.public, name="public"),
     path(
         "public/bulletins/",
         include((bulletin_urls.public_urlpatterns, "public-bulletins")),
+    ),
+    path(
+        "public/incentives/",
+        include((incentive_public_urls.public_urlpatterns, "public-incentives")),
     ),
     # The admin's own page would change the password without the service.
     path(

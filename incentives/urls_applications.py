@@ -1,0 +1,4 @@
+"""The applications addresses, joined to ``incentives.urls`` (namespace
+``incentives``)."""
+
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""The figures addresses, joined to ``incentives.urls`` (namespace
+``incentives``)."""
+
+urlpatterns = []

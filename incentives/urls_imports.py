@@ -1,0 +1,4 @@
+"""The imports addresses, joined to ``incentives.urls`` (namespace
+``incentives``)."""
+
+urlpatterns = []

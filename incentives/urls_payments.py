@@ -1,0 +1,4 @@
+"""The payments addresses, joined to ``incentives.urls`` (namespace
+``incentives``)."""
+
+urlpatterns = []

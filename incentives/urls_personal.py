@@ -1,0 +1,4 @@
+"""The personal addresses, joined to ``incentives.urls`` (namespace
+``incentives``)."""
+
+urlpatterns = []
