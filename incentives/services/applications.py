@@ -15,6 +15,7 @@ along the graph of ``incentives.workflow``.
 import datetime
 import re
 import unicodedata
+from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
@@ -435,9 +436,7 @@ def _raise(errors: dict) -> None:
         raise ApplicationError(errors)
 
 
-def _errors() -> dict:
-    from collections import defaultdict
-
+def _errors() -> defaultdict[str, list[str]]:
     return defaultdict(list)
 
 
