@@ -4,6 +4,7 @@ are tests/incentives/test_workflow.py's)."""
 
 import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from incentives.crypto import personal_values
 from incentives.models import (
@@ -17,6 +18,15 @@ from tasks.models import Department
 from .conftest import ID_LI, ID_ZHANG
 
 GUIXI = "贵溪市人民政府"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The publicity of the page tests: Monday 15 to Friday 19 September 2025.
+MONDAY = datetime.date(2025, 9, 15)
+FRIDAY = datetime.date(2025, 9, 19)
+
+
+def at(year: int, month: int, day: int, hour: int = 10) -> datetime.datetime:
+    """A moment of a day in 鹰潭, for time_machine."""
+    return datetime.datetime(year, month, day, hour, tzinfo=SHANGHAI)
 # A third valid ID number (GB 11643 check digit).
 ID_WANG = "360602198811230015"
 _numbers = iter(range(1, 10_000))
@@ -66,3 +76,16 @@ def three_ready(user) -> list[Application]:
         ready_application(user, name="李四", id_number=ID_LI),
         ready_application(user, name="欧阳小明", id_number=ID_WANG, amount="2200"),
     ]
+
+
+def publicity_of(applications, reviewer, starts_on=MONDAY, **kwargs):
+    from incentives.services.publicity import publicity_open
+
+    return publicity_open(
+        applications=applications,
+        title=kwargs.pop("title", "2025年第一批技能鹰潭行动奖励公示"),
+        starts_on=starts_on,
+        contact=kwargs.pop("contact", "市人社局职业能力建设科 0701-6200000"),
+        actor=reviewer,
+        **kwargs,
+    )
