@@ -227,3 +227,23 @@ def test_only_the_reviewer_closes_a_publicity(ready, reviewer, incentive_users):
         )
     publicity.refresh_from_db()
     assert publicity.state == Publicity.State.OPEN
+
+
+def test_an_application_entered_and_reviewed_goes_through_the_publicity(
+    reviewer, incentive_users
+):
+    from .apps_support import enter, verify, walk
+
+    application = enter(incentive_users)
+    verify(application, incentive_users)
+    application = walk(application, incentive_users, "submit", "first_pass")
+    application = walk(application, incentive_users, "second_pass")
+    assert application.state == S.READY
+
+    publicity = open_on([application], reviewer)
+    publicity_close(publicity=publicity, today=D(2025, 9, 20), actor=reviewer)
+    application.refresh_from_db()
+    assert application.state == S.APPROVED
+    assert application.publicity == publicity
+    [share] = application.shares.all()
+    assert (share.finance.name, share.amount) == ("贵溪市财政", 2000)
