@@ -27,6 +27,8 @@ FRIDAY = datetime.date(2025, 9, 19)
 def at(year: int, month: int, day: int, hour: int = 10) -> datetime.datetime:
     """A moment of a day in 鹰潭, for time_machine."""
     return datetime.datetime(year, month, day, hour, tzinfo=SHANGHAI)
+
+
 # A third valid ID number (GB 11643 check digit).
 ID_WANG = "360602198811230015"
 _numbers = iter(range(1, 10_000))
