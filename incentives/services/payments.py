@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -551,9 +551,3 @@ def batch_settle(
         },
     )
     return summary
-
-
-def batch_paid_total(batch: PaymentBatch) -> Decimal:
-    return batch.lines.filter(status=LineStatus.PAID).aggregate(t=Sum("amount"))[
-        "t"
-    ] or Decimal(0)
