@@ -46,6 +46,7 @@ from incentives.models import (
     Share,
 )
 from incentives.selectors.payments import LIVE_LINE, money, year_figures
+from incentives.services.applications import ApplicationError, application_move
 from policytext.text import clean_text, name_key
 from tasks.importers.annex import open_workbook
 from tasks.importers.errors import ImportFailed
@@ -481,8 +482,6 @@ def batch_settle(
     is paid moves to 已发放; the batch is settled when no line is pending.
     Lines the sheet does not name stay pending for a later results file.
     Returns the counts: paid, failed, pending, applications_paid."""
-    from incentives.services.applications import application_move
-
     _require_manager(actor)
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state == PaymentBatch.State.OPEN:
@@ -522,9 +521,16 @@ def batch_settle(
         for application_id in sorted(paid_now - set(unpaid)):
             application = applications[application_id]
             application.refresh_from_db()
-            if application.state == ApplicationState.APPROVED:
+            if application.state != ApplicationState.APPROVED:
+                continue
+            try:
                 application_move(application=application, action="pay", actor=actor)
-                applications_paid += 1
+            except ApplicationError as exc:
+                raise PaymentError(
+                    f"申请{application.number}不能登记为已发放:{exc}"
+                    "(本次回盘未导入任何内容)"
+                ) from exc
+            applications_paid += 1
     pending = batch.lines.filter(status=LineStatus.PENDING).count()
     if pending == 0:
         batch.state = PaymentBatch.State.SETTLED

@@ -22,6 +22,7 @@ from incentives.services.payments import (
     batch_export,
     batch_settle,
 )
+from tests.incentives.apps_support import enter, verify, walk
 from tests.incentives.payment_data import (
     MONTH,
     TODAY,
@@ -363,3 +364,28 @@ def test_only_the_reviewer_creates_exports_in_full_and_settles(
     with pytest.raises(PermissionDenied):
         settle(batch, [(a.number, 2200, "成功", "", "")], clerk)
     assert batch.lines.get().status == LineStatus.PENDING
+
+
+def test_an_application_entered_and_approved_is_paid_through_a_batch(
+    guixi, incentive_users
+):
+    """The services of the applications (H2) make the share; the batch
+    pays it and moves the application to 已发放."""
+    reviewer = incentive_users["reviewer"]
+    budget_set(guixi, 100_000)
+    application = enter(incentive_users)
+    verify(application, incentive_users)
+    walk(application, incentive_users, "submit", "first_pass", "second_pass")
+    walk(application, incentive_users, "publicise", "approve")
+    batch = batch_create(finance=guixi, month=MONTH, actor=reviewer, today=TODAY)
+    assert [(x.share.application, x.amount) for x in batch.lines.all()] == [
+        (application, Decimal("2000.00"))
+    ]
+    settle(
+        exported(batch, reviewer),
+        [(application.number, 2000, "成功", "", "2025-03-18")],
+        reviewer,
+    )
+    application.refresh_from_db()
+    assert application.state == ApplicationState.PAID
+    assert list(application.transitions.values_list("action", flat=True))[-1] == "pay"
