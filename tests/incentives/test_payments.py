@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from audit.models import AuditAction, AuditEvent
 from incentives.models import (
@@ -389,3 +389,42 @@ def test_an_application_entered_and_approved_is_paid_through_a_batch(
     application.refresh_from_db()
     assert application.state == ApplicationState.PAID
     assert list(application.transitions.values_list("action", flat=True))[-1] == "pay"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite lets one writer in at a time; row locks are PostgreSQL's",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_second_batch_at_the_same_moment_waits_and_takes_nothing(
+    incentive_defaults, incentive_users
+):
+    """Two reviewers create the same finance's batch at once: the second
+    waits on the finance's lock, then finds no share waiting."""
+    from tests.dispatch.test_concurrency import Side, wait_until_blocked_or_done
+
+    reviewer = incentive_users["reviewer"]
+    guixi = finance("贵溪市财政")
+    budget_set(guixi, 100_000)
+    approved(finance=guixi, amount=2200, actor=reviewer)
+    approved(finance=guixi, amount=1000, actor=reviewer)
+
+    def second():
+        try:
+            return batch_create(finance=guixi, month=MONTH, actor=reviewer, today=TODAY)
+        except PaymentError as exc:
+            return exc
+
+    with transaction.atomic():
+        type(guixi).objects.select_for_update().get(pk=guixi.pk)
+        other = Side("second reviewer", second)
+        other.start()
+        wait_until_blocked_or_done(other)
+        assert other.is_alive()  # waiting for the finance
+        first = batch_create(finance=guixi, month=MONTH, actor=reviewer, today=TODAY)
+    refused = other.finish()
+
+    assert isinstance(refused, PaymentError)
+    assert "没有待发放的奖励" in str(refused)
+    assert list(PaymentBatch.objects.all()) == [first]
+    assert first.lines.count() == 2
