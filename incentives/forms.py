@@ -23,12 +23,12 @@ from incentives.models import (
     FactResult,
     Level,
 )
+from incentives.selectors.applications import CITY_AREA
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # The social insurance is counted in months: a month input, read as its 1st.
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
-CITY = "city"  # the area filter's value for 市本级 (no 区(市))
 
 K = AwardKind
 ALL_KINDS = frozenset(K)
@@ -58,7 +58,11 @@ GROUPS = (
         ("employer_name", "employer_credit_code"),
         ALL_KINDS - {K.STARTUP},
     ),
-    Group("劳动合同", ("contract_start", "contract_end"), frozenset({K.EMPLOYMENT, K.UPSKILL})),
+    Group(
+        "劳动合同",
+        ("contract_start", "contract_end"),
+        frozenset({K.EMPLOYMENT, K.UPSKILL}),
+    ),
     Group("营业执照", ("licence_number", "licence_date"), frozenset({K.STARTUP})),
     Group(
         "在鹰社保",
@@ -128,27 +132,21 @@ class ApplicationForm(forms.Form):
     )
     occupation = forms.CharField(label="职业(工种)", max_length=100, required=False)
     certificate_date = forms.DateField(label="发证日期", widget=DATE, required=False)
-    employer_name = forms.CharField(
-        label="用人单位", max_length=200, required=False
-    )
+    employer_name = forms.CharField(label="用人单位", max_length=200, required=False)
     employer_credit_code = forms.CharField(
         label="统一社会信用代码",
         max_length=18,
         required=False,
         help_text="据此查重点产业链企业名录(上浮10%)",
     )
-    contract_start = forms.DateField(
-        label="劳动合同起始", widget=DATE, required=False
-    )
+    contract_start = forms.DateField(label="劳动合同起始", widget=DATE, required=False)
     contract_end = forms.DateField(
         label="劳动合同终止",
         widget=DATE,
         required=False,
         help_text="空白为无固定期限",
     )
-    licence_number = forms.CharField(
-        label="营业执照号", max_length=50, required=False
-    )
+    licence_number = forms.CharField(label="营业执照号", max_length=50, required=False)
     licence_date = forms.DateField(
         label="营业执照登记日期", widget=DATE, required=False
     )
@@ -279,7 +277,7 @@ class ApplicationFilterForm(forms.Form):
         max_length=50,
         required=False,
         widget=forms.TextInput(
-            attrs={"placeholder": "编号、姓名、证书编号、单位", "type": "search"}
+            attrs={"placeholder": "申请编号或姓名", "type": "search"}
         ),
     )
 
@@ -291,26 +289,20 @@ class ApplicationFilterForm(forms.Form):
         if len(areas) <= 1:
             del self.fields["area"]
         else:
-            self.areas = {str(a.pk): a for a in areas}
             self.fields["area"].choices = [
                 ("", "全部"),
-                (CITY, "市本级"),
+                (CITY_AREA, "市本级"),
                 *((str(a.pk), a.name) for a in areas),
             ]
 
     def filters(self) -> dict:
-        """The valid filters (a value that is not one of the choices is
-        ignored, with its message shown): the area as a Department, or None
-        for 市本级."""
+        """The valid filters, as ``selectors.application_list`` takes them
+        (a value that is not one of the choices is left out, and its
+        message shown)."""
         if not self.is_bound:
             return {}
         self.is_valid()
-        data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
-        if "area" in data:
-            data["area"] = None if data["area"] == CITY else self.areas[data["area"]]
-        if "q" in data:
-            data["q"] = data["q"].strip()
-        return data
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
 
 
 class MoveForm(forms.Form):

@@ -39,8 +39,6 @@ from tasks.models import Department
 
 PER_PAGE = 50
 S = ApplicationState
-# States whose facts another system's answer may still change.
-FACT_STATES = (S.DRAFT, S.RETURNED, S.FIRST_REVIEW, S.SECOND_REVIEW)
 
 
 def _require_use(user) -> None:
@@ -235,16 +233,24 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     user = request.user
     roles = permissions.who_for(user, application)
-    amount = rules.amount_for(
-        kind=application.kind,
-        level=application.level,
-        on=application.filed_on,
-        key_chain=application.key_enterprise_id is not None,
-        prize_amount=application.prize_amount,
-        assessed_amount=application.assessed_amount,
-        special_funds=application.special_funds,
+    amount = (
+        rules.amount_from_rule(
+            application.rule,
+            key_chain=application.key_enterprise_id is not None,
+            prize_amount=application.prize_amount,
+            assessed_amount=application.assessed_amount,
+            special_funds=application.special_funds,
+        )
+        if application.rule is not None
+        else rules.amount_for(
+            kind=application.kind,
+            level=application.level,
+            on=application.filed_on,
+            key_chain=application.key_enterprise_id is not None,
+        )
     )
-    transitions = list(application.transitions.select_related("actor"))
+    # The selector prefetched the history, the checks, objections, shares.
+    transitions = list(application.transitions.all())
     for transition in transitions:
         move = MOVES.get(transition.action)
         transition.label = move.label if move else transition.action
@@ -255,17 +261,15 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "amount": amount,
             "conditions": eligibility.conditions(application),
-            "fact_checks": application.fact_checks.select_related("recorded_by"),
+            "fact_checks": application.fact_checks.all(),
             "transitions": transitions,
-            "objections": application.objections.select_related(
-                "publicity", "recorded_by", "resolved_by"
-            ),
-            "shares": application.shares.select_related("finance"),
+            "objections": application.objections.all(),
+            "shares": application.shares.all(),
             "moves": _moves(application, roles),
             "can_edit": CLERK in roles and application.state in EDITABLE_STATES,
             "can_reveal": permissions.can_reveal(user, application),
             "fact_form": FactCheckForm(initial={"checked_on": timezone.localdate()})
-            if roles and application.state in FACT_STATES
+            if roles and application.state not in services.FACT_CLOSED_STATES
             else None,
             "assess_form": AssessForm(
                 initial={
@@ -337,7 +341,9 @@ def application_assess(request: HttpRequest, pk: int) -> HttpResponse:
 def fact_check_add(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     if not permissions.who_for(request.user, application):
-        raise PermissionDenied("核验结果由申请所属区(市)的激励经办员或人社局审核员记录。")
+        raise PermissionDenied(
+            "核验结果由申请所属区(市)的激励经办员或人社局审核员记录。"
+        )
     form = FactCheckForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors(form))
