@@ -204,6 +204,7 @@ AUDIT_FIELDS = (
 )
 VERSION_CONFLICT = "申请已被他人修改,请刷新后重试。"
 MANUAL_AMOUNT = "该等级奖励标准另按有关规定执行,请先在奖励标准中设定金额"
+OFFICE_AMOUNT = "该奖励金额按规定核定,请先核定金额再复审通过。"
 
 
 def audit_values(application: Application) -> dict:
@@ -815,7 +816,8 @@ def application_move(
             )
             locked.amount = update["amount"] = amount.amount
         if locked.amount is None:
-            raise ApplicationError(MANUAL_AMOUNT)
+            office = locked.rule and locked.rule.basis == AmountBasis.OFFICE
+            raise ApplicationError(OFFICE_AMOUNT if office else MANUAL_AMOUNT)
         problems = _second_pass_problems(locked)
         if problems:
             raise ApplicationError(problems[0])
