@@ -142,6 +142,10 @@ def test_the_clerk_sees_the_batch_masked_and_read_only(client, batch, incentive_
     text = page.decode()
     assert "张*三" in text and "6217***********0123" in text
     assert "张小三" not in text and CARD not in text
+    application = batch.lines.get().share.application
+    assert (
+        f'<a href="{application.get_absolute_url()}">{application.number}</a>' in text
+    )
     assert 'name="reason"' not in text
     listing = client.get(reverse("incentives:batch-list")).content.decode()
     assert str(batch) in listing
