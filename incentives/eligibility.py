@@ -60,6 +60,8 @@ def _latest_checks(application: Application) -> dict[str, FactCheck]:
     """The latest check of each fact (prefetched ``fact_checks`` are used
     when present)."""
     latest: dict[str, FactCheck] = {}
+    if application.pk is None:
+        return latest
     for check in application.fact_checks.all():
         current = latest.get(check.fact)
         if current is None or (check.checked_on, check.pk) > (
