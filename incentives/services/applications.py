@@ -28,6 +28,7 @@ from incentives import eligibility, permissions, rules
 from incentives.crypto import (
     id_number_problem,
     mask_name,
+    normalise_digits,
     normalise_id_number,
     personal_values,
 )
@@ -281,19 +282,18 @@ def _clean(data: dict, errors: dict) -> dict:
     return cleaned
 
 
-def _clean_personal(data: dict, errors: dict) -> dict:
+def _clean_personal(data: dict, errors: dict, today=None) -> dict:
     """The ID, phone and card numbers normalised and checked."""
     values = {}
-    id_number = str(data.get("id_number") or "").strip()
+    id_number = normalise_id_number(str(data.get("id_number") or ""))
     if id_number:
-        id_number = normalise_id_number(id_number)
-        problem = id_number_problem(id_number)
+        problem = id_number_problem(id_number, today=today)
         if problem:
             errors["id_number"].append(problem)
-    phone = _code(str(data.get("phone") or ""))
+    phone = normalise_digits(str(data.get("phone") or ""))
     if phone and not PHONE.fullmatch(phone):
         errors["phone"].append("手机号应为以1开头的11位数字。")
-    card = _code(str(data.get("card_number") or ""))
+    card = normalise_digits(str(data.get("card_number") or ""))
     if card and not CARD.fullmatch(card):
         errors["card_number"].append("社保卡/银行卡号应为12至32位数字。")
     values["id_number"], values["phone"], values["card_number"] = id_number, phone, card
@@ -491,7 +491,7 @@ def application_create(
     errors = _errors()
     finance = _finance_of(area, actor, errors)
     cleaned = _clean(data, errors)
-    personal = _clean_personal(data, errors)
+    personal = _clean_personal(data, errors, today=today)
     _check_values(cleaned, personal, today=today, errors=errors)
     _raise(errors)
     values = personal_values(**personal)
