@@ -289,7 +289,8 @@ class KeyEnterpriseAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmi
             raise PermissionDenied
         limit = settings.IMPORT_MAX_UPLOAD_BYTES
         errors: list[str] = []
-        form = EnterpriseImportForm(request.POST or None, request.FILES or None)
+        bound = (request.POST, request.FILES) if request.method == "POST" else ()
+        form = EnterpriseImportForm(*bound)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > limit:

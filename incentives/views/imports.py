@@ -147,7 +147,8 @@ def application_import(request: HttpRequest) -> HttpResponse:
     or none and every error is listed."""
     user = request.user
     _require_clerk(user)
-    form = ApplicationImportForm(request.POST or None, request.FILES or None, user=user)
+    bound = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = ApplicationImportForm(*bound, user=user)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -197,7 +198,8 @@ def fact_import(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require_checker(user)
     today = timezone.localdate()
-    form = FactImportForm(request.POST or None, request.FILES or None, today=today)
+    bound = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = FactImportForm(*bound, today=today)
     errors: list[str] = []
     result = None
     if request.method == "POST" and form.is_valid():

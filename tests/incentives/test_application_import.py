@@ -183,7 +183,7 @@ def test_bad_rows_give_every_error_by_row_and_column_and_write_nothing(users):
     ]
     errors = errors_of(users, workbook(rows, title_rows=["申报表"]))
 
-    assert "第4行“身份证号”列:校验码不正确。" in errors
+    assert "第4行“身份证号”列:身份证号校验码(末位)不正确,请核对。" in errors
     assert any(e.startswith("第5行“证书等级”列:") for e in errors)
     assert "第5行“发证日期”列:“2024-13-45”不是日期(如 2024-05-10)。" in errors
     assert any(

@@ -30,7 +30,14 @@ def code(first17: str) -> str:
 
 COPPER = code("91360681MA35A1B2C")
 OPTICS = code("91360600MA39K0K0X")
-HEADER = ["企业名称", "统一社会信用代码", "产业链", "所在区(市)", "列入日期", "移出日期"]
+HEADER = [
+    "企业名称",
+    "统一社会信用代码",
+    "产业链",
+    "所在区(市)",
+    "列入日期",
+    "移出日期",
+]
 
 
 @pytest.fixture
@@ -38,10 +45,10 @@ def users(incentive_defaults, incentive_users):
     return incentive_users
 
 
-def row(name, credit_code, chain="铜基新材料", area="贵溪市", start="2023-03-01", end=""):
-    return dict(
-        zip(HEADER, [name, credit_code, chain, area, start, end], strict=True)
-    )
+def row(
+    name, credit_code, chain="铜基新材料", area="贵溪市", start="2023-03-01", end=""
+):
+    return dict(zip(HEADER, [name, credit_code, chain, area, start, end], strict=True))
 
 
 def run(users, data, actor="sysadmin"):
@@ -99,9 +106,7 @@ def test_registry_is_imported_then_upserted_by_code(users):
     records = AuditEvent.objects.filter(action="enterprise.import").order_by("pk")
     assert records.count() == 2
     assert records[1].after["created"] == [REAL_CODES[0]]
-    assert records[1].after["updated"] == {
-        COPPER: {"listed_to": [None, "2025-02-28"]}
-    }
+    assert records[1].after["updated"] == {COPPER: {"listed_to": [None, "2025-02-28"]}}
 
 
 def test_any_error_writes_nothing_and_names_row_and_column(users):

@@ -106,7 +106,10 @@ def test_insurance_export_records_the_months_and_judges_them(users, zhang, li):
 
     assert result["checked"] == 2
     assert result["unmatched"] == [
-        {"row": 4, "reason": "没有身份证号为 3606**********" + stranger[-4:] + " 的奖励申请"}
+        {
+            "row": 4,
+            "reason": "没有身份证号为 3606**********" + stranger[-4:] + " 的奖励申请",
+        }
     ]
     zhang_check = FactCheck.objects.get(application=zhang)
     assert zhang_check.fact == "insurance"
@@ -132,7 +135,7 @@ def test_a_malformed_row_refuses_the_whole_file(users, zhang, li):
     with pytest.raises(SheetError) as caught:
         run(users, workbook(rows), "insurance")
     errors = caught.value.errors
-    assert "第3行“身份证号”列:校验码不正确。" in errors
+    assert "第3行“身份证号”列:身份证号校验码(末位)不正确,请核对。" in errors
     assert "第3行“首次参保月份”列:“2024-13”不是年月(如 2024-06)。" in errors
     assert "第3行“连续缴费月数”列:“x”不是月数(填整数,如 6)。" in errors
     assert "第4行“身份证号”列:身份证号为空。" in errors
