@@ -186,6 +186,13 @@ class FinanceAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ("name",)
     list_select_related = ("area",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # An application's finance is the one of its 区(市) when filed: a
+        # finance that bears applications keeps its kind and area.
+        if obj is not None and obj.applications.exists():
+            return ("kind", "area")
+        return ()
+
 
 @admin.register(Budget)
 class BudgetAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):

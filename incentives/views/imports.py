@@ -99,7 +99,6 @@ class FactImportForm(forms.Form):
     fact = forms.ChoiceField(
         label="核验事项",
         choices=[(f.value, f.label) for f in FACTS],
-        widget=forms.RadioSelect,
         initial=Fact.CERTIFICATE,
     )
     source = forms.CharField(
@@ -109,7 +108,7 @@ class FactImportForm(forms.Form):
     )
     checked_on = forms.DateField(
         label="核验日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="在该系统中查询的日期",
     )
     file = SheetFileField(

@@ -110,6 +110,16 @@ def test_amount_is_editable_until_an_application_uses_the_rule(admin_client, use
     assert rule.amount == 2000
 
 
+def test_a_finance_bearing_applications_keeps_its_area(admin_client, users):
+    from incentives.models import Finance
+
+    finance = Finance.objects.get(name="贵溪市财政")
+    url = reverse("admin:incentives_finance_change", args=[finance.pk])
+    assert 'name="area"' in admin_client.get(url).content.decode()
+    enter(users)
+    assert 'name="area"' not in admin_client.get(url).content.decode()
+
+
 def test_a_used_rule_cannot_end_before_its_applications(admin_client, users):
     rule = employment_rule()
     enter(users)  # filed 2025-01-06
