@@ -193,6 +193,8 @@ def test_fact_import_refuses_a_future_date_and_a_malformed_file(client, users):
     enter(users)
     client.force_login(users["clerk"])
     url = reverse("incentives:fact-import")
+    # The date input holds today as a browser reads it.
+    assert 'value="2025-01-10"' in client.get(url).content.decode()
     rows = [
         {"身份证号": ID_LI[:-1] + "9", "首次参保月份": "2024-06", "连续缴费月数": 8}
     ]
