@@ -267,7 +267,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shares": application.shares.all(),
             "moves": _moves(application, roles),
             "can_edit": CLERK in roles and application.state in EDITABLE_STATES,
-            "can_reveal": permissions.can_reveal(user, application),
             "fact_form": FactCheckForm(initial={"checked_on": timezone.localdate()})
             if roles and application.state not in services.FACT_CLOSED_STATES
             else None,

@@ -354,6 +354,10 @@ def test_the_detail_shows_the_facts_masked_and_never_in_full(client, users, draf
         assert draft.card_masked in page
         assert "全国职业资格证书查询系统" in page
         assert "技师(二级)2000元" in page
+        # Those who review it may reveal a number, with a reason (audited);
+        # the 市人社局's clerk, not the clerk of this 区(市), may not.
+        offered = reverse("incentives:personal-reveal", args=[draft.pk, "id_number"])
+        assert (offered in page) is (role != "city_clerk"), role
 
 
 def test_the_detail_lists_the_conditions_with_their_reasons(client, users, draft):
