@@ -67,6 +67,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     RoleName.SECURITY: _perms(["view", "add", "change"], ["user"], app="accounts")
     + ["auth.view_group"],
     RoleName.AUDITOR: ["audit.view_audit_trail"],
+    # The incentives' pages check the role itself (incentives.permissions).
+    RoleName.INCENTIVE_CLERK: [],
 }
 # Roles that work in the admin site.
 STAFF_ROLES = {RoleName.SYSADMIN, RoleName.SECURITY}
