@@ -105,6 +105,12 @@ class FigureRow:
         self.states["applied"].add(count, amount)
         self.states[GROUP_OF[state]].add(count, amount)
 
+    def merge(self, row: "FigureRow") -> None:
+        for key, tally in row.states.items():
+            self.states[key].add(tally.count, tally.amount)
+        self.approvals.add(row.approvals.count, row.approvals.amount)
+        self.payments.add(row.payments.count, row.payments.amount)
+
     @property
     def group_cells(self) -> list[Tally]:
         """The state groups in ``STATE_GROUPS`` order, for the tables."""
@@ -139,6 +145,16 @@ class Figures:
     @property
     def label(self) -> str:
         return range_label(self.first, self.last)
+
+    @property
+    def month_total(self) -> FigureRow:
+        """The months' own sum: an application paid in two months (item
+        18's two shares) counts in each, so its count may exceed the
+        kinds' total."""
+        total = FigureRow("total", "合计")
+        for row in self.months:
+            total.merge(row)
+        return total
 
 
 def range_label(first: datetime.date | None, last: datetime.date | None) -> str:
@@ -359,8 +375,8 @@ def award_figures(
             label = AwardKind(kind).label
             block = blocks[kind] = KindBlock(kind, label, FigureRow(kind, label), [])
         block.levels.append(row)
-        for target in (block.total, total):
-            _merge(target, row)
+        block.total.merge(row)
+        total.merge(row)
     month_list = [
         months.get(key) or FigureRow(key, _month_label(key))
         for key in _month_keys(first, last, set(months))
@@ -373,13 +389,6 @@ def award_figures(
         finances=[finances[pk] for pk in sorted(finances, key=finance_order.get)],
         months=month_list,
     )
-
-
-def _merge(target: FigureRow, row: FigureRow) -> None:
-    for key, tally in row.states.items():
-        target.states[key].add(tally.count, tally.amount)
-    target.approvals.add(row.approvals.count, row.approvals.amount)
-    target.payments.add(row.payments.count, row.payments.amount)
 
 
 def _month_label(key: str) -> str:

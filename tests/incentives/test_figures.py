@@ -292,3 +292,123 @@ def test_words():
     assert range_label(D(2025, 1, 1), D(2025, 12, 31)) == "2025年"
     assert range_label(D(2025, 7, 1), None) == "2025年7月1日以来"
     assert range_label(None, D(2025, 9, 30)) == "截至2025年9月30日"
+
+
+# -- the page and its workbook -------------------------------------------------
+
+PAGE = "/incentives/figures/"
+EXPORT = "/incentives/figures/export.xlsx"
+EXPECTED = {
+    "clerk": 200,
+    "clerk_other": 200,
+    "city_clerk": 200,
+    "reviewer": 200,
+    "reporter": 403,
+    "sysadmin": 403,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [PAGE, EXPORT])
+def test_who_may_see_the_figures(client, incentive_defaults, incentive_users, url):
+    response = client.get(url)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    for role, status in EXPECTED.items():
+        client.force_login(incentive_users[role])
+        assert client.get(url, {"year": "2025"}).status_code == status, role
+
+
+@pytest.mark.django_db
+def test_the_page_shows_the_tables_of_the_chosen_year(
+    client, incentive_defaults, incentive_users
+):
+    known_set(incentive_users["clerk"])
+    client.force_login(incentive_users["reviewer"])
+    response = client.get(PAGE, {"year": "2025"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "全市 · 2025年" in page
+    kinds = response.context["kind_rows"]
+    assert kinds[-1]["names"] == ["合计", ""]
+    total = dict(kinds[-1]["cells"])
+    assert total["申请(件)"] == "9"
+    assert total["发放金额(元)"] == "108,200"
+    assert total["审核通过金额(元)"] == "114,200"
+    assert [r["names"] for r in response.context["finance_rows"]] == [
+        ["市本级财政"],
+        ["月湖区财政"],
+        ["余江区财政"],
+        ["贵溪市财政"],
+    ]
+    assert len(response.context["month_rows"]) == 13
+    assert "108,200" in page and "2025年6月" in page
+    # Every year from the first filing, and all years.
+    assert response.context["years"][-1] == 2024
+    everything = client.get(PAGE, {"year": "all"})
+    assert dict(everything.context["kind_rows"][-1]["cells"])["申请(件)"] == "10"
+    # No applicant's name on the page.
+    assert "申请人" not in page
+
+
+@pytest.mark.django_db
+def test_a_clerk_sees_their_areas_figures_only(
+    client, incentive_defaults, incentive_users
+):
+    known_set(incentive_users["clerk"])
+    client.force_login(incentive_users["clerk_other"])
+    response = client.get(PAGE, {"year": "2025"})
+    assert "余江区人民政府 · 2025年" in response.content.decode()
+    total = dict(response.context["kind_rows"][-1]["cells"])
+    assert total["申请(件)"] == "3"
+    assert total["发放金额(元)"] == "5,000"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["20x5", "１２３４", "1999", "9" * 30])
+def test_a_year_that_cannot_be_read_is_a_clear_400(
+    client, incentive_defaults, incentive_users, year
+):
+    client.force_login(incentive_users["reviewer"])
+    for url in (PAGE, EXPORT):
+        response = client.get(url, {"year": year})
+        assert response.status_code == 400
+        assert "年度" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_workbook_holds_the_same_tables_and_no_personal_data(
+    client, incentive_defaults, incentive_users
+):
+    import io
+
+    import openpyxl
+
+    known_set(incentive_users["clerk"])
+    client.force_login(incentive_users["reviewer"])
+    response = client.get(EXPORT, {"year": "2025"})
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    data = b"".join(response.streaming_content)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["按奖励类别和等级", "按负担财政", "按月份"]
+    kinds = book["按奖励类别和等级"]
+    assert kinds["A1"].value == "技能人才激励奖励统计(全市,2025年)"
+    header = [c.value for c in kinds[3]]
+    assert header[:3] == ["奖励类别", "等级", "申请(件)"]
+    rows = {(r[0], r[1]): r for r in kinds.iter_rows(min_row=4, values_only=True)}
+    total = rows[("合计", None)]
+    assert total[2] == 9
+    assert total[header.index("发放金额(元)")] == 108200
+    assert rows[("就业奖励", "技师(二级)")][header.index("审核通过金额(元)")] == 4200
+    finances = [r[0] for r in book["按负担财政"].iter_rows(min_row=4, values_only=True)]
+    assert finances == ["市本级财政", "月湖区财政", "余江区财政", "贵溪市财政"]
+    months = list(book["按月份"].iter_rows(min_row=4, values_only=True))
+    assert len(months) == 13 and months[-1][0] == "合计"
+    cells = [
+        str(value)
+        for sheet in book
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    ]
+    assert not [c for c in cells if "申请人" in c or "hash-" in c]
