@@ -4,6 +4,8 @@ With no DATABASE_URL the portal uses an embedded SQLite file so that a new
 user's first command works on a machine with no database server.
 """
 
+import base64
+import binascii
 import datetime
 import os
 import sys
@@ -25,6 +27,14 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item]
+
+
+def is_fernet_key(text: str) -> bool:
+    """A Fernet key (incentives.crypto): 32 bytes in URL-safe base64."""
+    try:
+        return len(base64.urlsafe_b64decode(text.encode("ascii"))) == 32
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return False
 
 
 # development (the default) and test generate a throwaway SECRET_KEY per
@@ -66,6 +76,26 @@ if PRODUCTION and (len(AUDIT_CHAIN_KEY) < 32 or AUDIT_CHAIN_KEY == SECRET_KEY):
         "生产环境(DJANGO_ENV=production)必须在环境变量 AUDIT_CHAIN_KEY 中设置至少 32 个"
         "字符、与 SECRET_KEY 不同的审计链密钥,当前未设置或不符合要求。可用以下命令生成:"
         "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    )
+# The key that encrypts personal data (the incentives' ID, phone and card
+# numbers): a Fernet key, 32 bytes in URL-safe base64. Older keys in the
+# fallbacks still decrypt until the data are re-encrypted (README).
+# Development and tests use a key generated once into
+# var/personal-data.key (incentives.crypto).
+PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "").strip()
+PERSONAL_DATA_KEY_FALLBACKS = env_list("PERSONAL_DATA_KEY_FALLBACKS", "")
+if PRODUCTION and not is_fernet_key(PERSONAL_DATA_KEY):
+    raise ImproperlyConfigured(
+        "生产环境(DJANGO_ENV=production)必须在环境变量 PERSONAL_DATA_KEY 中设置个人信息"
+        "加密密钥(32 字节的 URL 安全 Base64 编码,共 44 个字符),当前未设置或格式不正确。"
+        "可用以下命令生成:python3 -c 'import base64, os; "
+        "print(base64.urlsafe_b64encode(os.urandom(32)).decode())'。"
+        "密钥须另行妥善保存:丢失后已加密的身份证号、手机号和卡号无法恢复。"
+    )
+if PRODUCTION and not all(map(is_fernet_key, PERSONAL_DATA_KEY_FALLBACKS)):
+    raise ImproperlyConfigured(
+        "环境变量 PERSONAL_DATA_KEY_FALLBACKS 中有格式不正确的备用密钥:每个都应是"
+        "44 个字符的 URL 安全 Base64 编码,以英文逗号分隔。"
     )
 # Production names its host names; elsewhere the local ones are allowed.
 ALLOWED_HOSTS = env_list(
@@ -109,6 +139,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
+    # A personal-data key that cannot read the stored data stops the
+    # incentives' pages with a 503 page, never garbage or a traceback.
+    "incentives.middleware.PersonalDataKeyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.management.utils import get_random_secret_key
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +25,8 @@ CLEARED = (
     "SECRET_KEY",
     "SECRET_KEY_FALLBACKS",
     "AUDIT_CHAIN_KEY",
+    "PERSONAL_DATA_KEY",
+    "PERSONAL_DATA_KEY_FALLBACKS",
     "ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS",
     "DJANGO_ENV",
@@ -50,6 +53,7 @@ def production(tmp_path: Path, **values: str) -> dict[str, str]:
         "DJANGO_ENV": "production",
         "SECRET_KEY": get_random_secret_key(),
         "AUDIT_CHAIN_KEY": get_random_secret_key(),
+        "PERSONAL_DATA_KEY": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "portal.example",
         # Named, not reached: no page these tests ask for uses the cache.
         "REDIS_URL": "redis://127.0.0.1:6379/0",

@@ -1,0 +1,51 @@
+"""The audited reveal: one personal field of one application, shown in
+full to someone who reviews it, for a stated reason. The trail keeps who,
+when, which field and why, never the value."""
+
+from typing import NamedTuple
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from incentives import crypto, permissions
+from incentives.models import Application
+
+
+class PersonalField(NamedTuple):
+    token: str  # the column of the encrypted value
+    masked: str  # the column of its masked form
+    label: str
+
+
+FIELDS = {
+    "id_number": PersonalField("id_number_encrypted", "id_number_masked", "身份证号"),
+    "phone": PersonalField("phone_encrypted", "phone_masked", "手机号"),
+    "card_number": PersonalField("card_encrypted", "card_masked", "社保卡/银行卡号"),
+}
+REASON_MAX_LENGTH = 200
+
+
+@transaction.atomic
+def personal_reveal(*, application: Application, field: str, reason: str, actor) -> str:
+    """The plaintext of ``field``; PermissionDenied unless ``actor`` may
+    reveal it (``permissions.can_reveal``), ValueError (in Chinese) for an
+    unknown field or a blank or overlong reason."""
+    if field not in FIELDS:
+        raise ValueError(f"没有可查看的个人信息项“{field}”。")
+    if not permissions.can_reveal(actor, application):
+        raise PermissionDenied("您无权查看该申请的个人信息。")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValueError("请填写查看理由。")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValueError(f"查看理由不能超过{REASON_MAX_LENGTH}个字。")
+    value = crypto.decrypt(getattr(application, FIELDS[field].token))
+    audit_record(
+        action=AuditAction.PERSONAL_REVEAL,
+        actor=actor,
+        obj=application,
+        after={"field": field, "reason": reason},
+    )
+    return value
