@@ -204,6 +204,7 @@ AUDIT_FIELDS = (
 )
 VERSION_CONFLICT = "申请已被他人修改,请刷新后重试。"
 MANUAL_AMOUNT = "该等级奖励标准另按有关规定执行,请先在奖励标准中设定金额"
+OFFICE_AMOUNT = "该奖励金额按规定核定,请先核定金额再复审通过。"
 
 
 def audit_values(application: Application) -> dict:
@@ -687,7 +688,7 @@ def application_assess(
         raise PermissionDenied("只有人社局审核员可以核定金额。")
     audit_lock()
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("rule")
         .get(pk=application.pk)
     )
@@ -815,7 +816,8 @@ def application_move(
             )
             locked.amount = update["amount"] = amount.amount
         if locked.amount is None:
-            raise ApplicationError(MANUAL_AMOUNT)
+            office = locked.rule and locked.rule.basis == AmountBasis.OFFICE
+            raise ApplicationError(OFFICE_AMOUNT if office else MANUAL_AMOUNT)
         problems = _second_pass_problems(locked)
         if problems:
             raise ApplicationError(problems[0])
