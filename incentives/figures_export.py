@@ -16,15 +16,15 @@ from .selectors.figures import STATE_GROUPS, FigureRow, Figures
 HEADER_FILL = PatternFill("solid", start_color="DDE7F3", end_color="DDE7F3")
 AMOUNT = "#,##0.00"
 NOTE = (
-    "申请及各状态按申请日期统计(状态为统计时的状态);审核通过按公示期满通过日期统计,"
-    "发放按到账日期统计;按负担财政统计时,通过与发放金额为该财政负担部分。"
+    "申请及各状态按申请日期统计(状态为统计时的状态);期内通过按公示期满通过日期统计,"
+    "期内发放按到账日期统计;按负担财政统计时,通过与发放金额为该财政负担部分。"
 )
 FIGURE_HEADERS = [
     *(f"{group.label}(件)" for group in STATE_GROUPS),
-    "审核通过(件)",
-    "审核通过金额(元)",
-    "已发放(件)",
-    "发放金额(元)",
+    "期内通过(件)",
+    "期内通过金额(元)",
+    "期内发放(件)",
+    "期内发放金额(元)",
 ]
 # The amount columns among FIGURE_HEADERS, counted from its first.
 AMOUNT_COLUMNS = (len(STATE_GROUPS) + 1, len(STATE_GROUPS) + 3)

@@ -332,8 +332,8 @@ def test_the_page_shows_the_tables_of_the_chosen_year(
     assert kinds[-1]["names"] == ["合计", ""]
     total = dict(kinds[-1]["cells"])
     assert total["申请(件)"] == "9"
-    assert total["发放金额(元)"] == "108,200"
-    assert total["审核通过金额(元)"] == "114,200"
+    assert total["期内发放金额(元)"] == "108,200"
+    assert total["期内通过金额(元)"] == "114,200"
     assert [r["names"] for r in response.context["finance_rows"]] == [
         ["市本级财政"],
         ["月湖区财政"],
@@ -360,7 +360,7 @@ def test_a_clerk_sees_their_areas_figures_only(
     assert "余江区人民政府 · 2025年" in response.content.decode()
     total = dict(response.context["kind_rows"][-1]["cells"])
     assert total["申请(件)"] == "3"
-    assert total["发放金额(元)"] == "5,000"
+    assert total["期内发放金额(元)"] == "5,000"
 
 
 @pytest.mark.django_db
@@ -398,8 +398,8 @@ def test_the_workbook_holds_the_same_tables_and_no_personal_data(
     rows = {(r[0], r[1]): r for r in kinds.iter_rows(min_row=4, values_only=True)}
     total = rows[("合计", None)]
     assert total[2] == 9
-    assert total[header.index("发放金额(元)")] == 108200
-    assert rows[("就业奖励", "技师(二级)")][header.index("审核通过金额(元)")] == 4200
+    assert total[header.index("期内发放金额(元)")] == 108200
+    assert rows[("就业奖励", "技师(二级)")][header.index("期内通过金额(元)")] == 4200
     finances = [r[0] for r in book["按负担财政"].iter_rows(min_row=4, values_only=True)]
     assert finances == ["市本级财政", "月湖区财政", "余江区财政", "贵溪市财政"]
     months = list(book["按月份"].iter_rows(min_row=4, values_only=True))
