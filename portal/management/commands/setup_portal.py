@@ -13,6 +13,8 @@ from assessment.demo import demo_assessments_create
 from assessment.models import Objection, ObjectionState
 from dispatch.models import ReportingPeriod
 from incentives.defaults import defaults_ensure
+from incentives.demo import DEMO_USERS as INCENTIVE_DEMO_USERS
+from incentives.demo import demo_load as demo_incentives_load
 from portal.demo import demo_authors, demo_day, demo_reports_create
 from supervision.demo import demo_supervision_create
 from targets.demo import demo_targets_create
@@ -27,9 +29,9 @@ DEMO_USERS = [
     ("reporter", RoleName.REPORTER, "贵溪市人民政府", "贵溪市填报员(演示)"),
     ("leader", RoleName.LEADER, "贵溪市人民政府", "贵溪市负责人(演示)"),
     ("reporter-edu", RoleName.REPORTER, "市教育局", "市教育局填报员(演示)"),
-    ("incentive", RoleName.INCENTIVE_CLERK, "贵溪市人民政府", "贵溪市激励经办员(演示)"),
     ("security", RoleName.SECURITY, "市人社局", "安全管理员(演示)"),
     ("auditor", RoleName.AUDITOR, "市人社局", "审计管理员(演示)"),
+    *INCENTIVE_DEMO_USERS,
 ]
 
 
@@ -90,6 +92,16 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"演示数据:已建立{years}考核,待答复申诉 {pending} 条。"
                     )
+                result = demo_incentives_load(
+                    today=today,
+                    actor_map={
+                        "reviewer": reviewer,
+                        "clerk_guixi": User.objects.get(username="clerk-guixi"),
+                    },
+                )
+                if result is not None:
+                    for line in result.lines():
+                        self.stdout.write(line)
 
     def _demo_users(self):
         departments = {d.name: d for d in Department.objects.all()}
