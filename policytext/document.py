@@ -87,6 +87,14 @@ _COOPERATE_AFTER_LEAD = re.compile(
 )
 _RESPONSIBLE_TAIL = re.compile(r"(分别|共同|按职责分工|按职责|各自|具体)?负责$")
 _NAME_TRIM = re.compile(r"^(由|请)|(等|等单位|等部门|分别|共同)$")
+_INLINE_LABEL = re.compile(
+    r"(?:^|(?<=[\u3002;]))\s*(牵头单位|牵头部门|责任单位|责任部门|配合单位)\s*:"
+)
+_PLACE_END = re.compile(r"([市州区县旗]|[\u3015)\]])$")
+_UNIT_END = re.compile(
+    r"(局|委|办|部|厅|院|会|中心|单位|部门|政府|公司|集团|站|队|室|处|社|联|所)$"
+)
+_LAST_PLACE = re.compile(r"^(.+?(?:新区|[市州区县旗]))(.{2,})$")
 _FIRST_LEADS = re.compile(r"列(?:第一位|首位)的?(?:者|单位|责任单位|部门)?为牵头")
 
 _YEAR_SPAN = re.compile(
@@ -359,6 +367,15 @@ class _DocumentReader:
                     folded[index] = " "  # a bracket the wrapper left unopened
         for opened in depth_stack:
             folded[opened] = " "  # a bracket the wrapper left unclosed
+        inline = _INLINE_LABEL.search("".join(folded))
+        if inline and owner is not None:
+            # "1.落实政策。责任单位:市人社局、市财政局": to the line's end
+            at = inline.start(1)
+            inside = any(a <= at < b for a, b in notes)
+            if not inside and self._role_note(
+                owner, start + at, end, self.clean.text[start + at : end]
+            ):
+                folded[at:] = [" "] * (len(folded) - at)
         for note_start, note_end in notes:
             inner_start, inner_end = start + note_start + 1, start + note_end - 1
             if owner is not None and self._role_note(owner, inner_start, inner_end):
@@ -498,12 +515,26 @@ def _names(text: str) -> list[str]:
         parts = piece.split("\u3001")
         if piece.startswith("各") and all(len(part) <= 3 for part in parts[1:]):
             parts = [piece]
+        parts = _shared_suffix(parts)
         for part in parts:
             for name in re.split(r"(?<=..)及(?=..)", part):
                 name = _NAME_TRIM.sub("", name.strip(" .")).strip()
                 if 2 <= len(name) <= 40:
                     names.append(name)
     return names
+
+
+def _shared_suffix(parts: list[str]) -> list[str]:
+    """各市〔州〕、贵安新区数据管理部门: the places share the unit's name."""
+    if len(parts) < 2:
+        return parts
+    places, last = parts[:-1], parts[-1]
+    if not all(_PLACE_END.search(p) and not _UNIT_END.search(p) for p in places):
+        return parts
+    match = _LAST_PLACE.match(last)
+    if not match or not _UNIT_END.search(match[2]):
+        return parts
+    return [place + match[2] for place in places] + [last]
 
 
 def _extend(names: list[str], more: list[str]) -> None:

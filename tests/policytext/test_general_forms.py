@@ -108,6 +108,22 @@ def test_first_listed_unit_leads_where_the_document_says_so():
     ]
 
 
+def test_a_role_label_after_the_item_text_without_brackets():
+    text = "1.落实援企稳岗政策。牵头单位:市人社局;配合单位:市财政局、市税务局"
+    assert roles(text) == [("1.", ["市人社局"], ["市财政局", "市税务局"])]
+
+
+def test_places_sharing_the_name_of_a_unit_are_each_a_unit():
+    text = "1.推进数据共享。(责任单位:省大数据局,各市\u3014州\u3015、贵安新区数据管理部门)"
+    assert roles(text) == [
+        (
+            "1.",
+            ["省大数据局", "各市\u3014州\u3015数据管理部门", "贵安新区数据管理部门"],
+            [],
+        )
+    ]
+
+
 def test_a_bracket_without_role_words_is_no_role_note():
     text = "1.各类职业院校(含技工院校,下同)达到14所。"
     assert roles(text) == []
@@ -141,6 +157,12 @@ def test_traditional_wan_and_yi():
     assert targets("城鎮新增就業70萬人。全年營業收入超過10億元。") == [
         (Decimal(700000), "=", None, False),
         (Decimal(1000000000), ">=", None, False),
+    ]
+
+
+def test_amounts_of_money_set_as_a_level():
+    assert targets("到2025年,数字经济规模超1000亿元。") == [
+        (Decimal(100000000000), ">=", Y2025, False)
     ]
 
 
