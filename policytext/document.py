@@ -95,6 +95,27 @@ _UNIT_END = re.compile(
     r"(局|委|办|部|厅|院|会|中心|单位|部门|政府|公司|集团|站|队|室|处|社|联|所)$"
 )
 _LAST_PLACE = re.compile(r"^(.+?(?:新区|[市州区县旗]))(.{2,})$")
+_TEXT_COLUMNS = (
+    "任务",
+    "工作任务",
+    "重点任务",
+    "重点工作",
+    "工作要求",
+    "具体工作要求",
+    "主要内容",
+    "工作内容",
+    "目标任务",
+)
+_TABLE_COLUMN = re.compile(
+    r"序号|具体工作要求|工作要求|工作任务|重点任务|重点工作|主要内容|工作内容|目标任务"
+    r"|任务|牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|责任领导"
+    r"|完成时限|完成时间|时间节点|备注"
+)
+_TABLE_HEADER = re.compile(r"^序号")
+_ROW_NUMBER = re.compile(r"^\d{1,3}$")
+_INHERITED = re.compile(
+    r"以下(?:各项)?(?:任务|工作|事项)均(?:涉及|需|由|包括)(?P<units>[^,;\u3002]+)"
+)
 _FIRST_LEADS = re.compile(r"列(?:第一位|首位)的?(?:者|单位|责任单位|部门)?为牵头")
 
 _YEAR_SPAN = re.compile(
@@ -267,6 +288,12 @@ class _DocumentReader:
         self.last_number = 0
         # 责任单位 of each item (by id), resolved once the item is read
         self.responsible: dict[int, list[str]] = {}
+        # a table flattened to one cell a line: its columns, the current row
+        self.columns: list[str] | None = None
+        self.row: Item | None = None
+        self.row_cells = 0
+        # "除专门列出外,以下任务均涉及X": units every later role note adds
+        self.inherited: list[str] = []
 
     def read(self) -> None:
         document = self.document
@@ -277,6 +304,8 @@ class _DocumentReader:
         lines = self._lines()
         for start, end in lines:
             line = self.folded[start:end]
+            if self._table_line(stack, line, start, end):
+                continue
             heading = self._heading(line)
             if heading:
                 kind, label, number_, body_at, fused = heading
@@ -304,6 +333,59 @@ class _DocumentReader:
                 stack[-1].text = (stack[-1].text + self.clean.text[start:end]).strip()
         for item in document.items:
             self._resolve_roles(item)
+
+    def _table_line(self, stack: list[Item], line: str, start: int, end: int) -> bool:
+        """A table flattened to one cell a line: a header row (序号 / 工作任务
+        / 责任单位 …), then each row's number alone on its line and its
+        cells; the row is an item under the heading above the table."""
+        if _TABLE_HEADER.match(line):
+            self.columns = _TABLE_COLUMN.findall(line)
+            self.row = None
+            return True
+        if self.columns is None:
+            return False
+        if self.row is None and not _ROW_NUMBER.match(line):
+            found = _TABLE_COLUMN.findall(line)
+            if found and "".join(found) == line:
+                self.columns.extend(found)  # the header's next cells
+                return True
+        if _ROW_NUMBER.match(line):
+            while stack and stack[-1] is self.row:
+                stack.pop()
+            parent = stack[-1].path if stack else ()
+            self.row = Item(
+                kind="item",
+                label=line,
+                number=int(line),
+                path=(*parent, line),
+                title="",
+                span=self.clean.raw_span(start, end),
+            )
+            self.document.items.append(self.row)
+            self.row_cells = 0
+            return True
+        if self.row is None:
+            return False
+        if self.row_cells >= len(self.columns) - 1:
+            self.columns = self.row = None  # the row is full: the table ended
+            return False
+        self.row_cells += 1
+        column = (
+            self.columns[self.row_cells] if self.row_cells < len(self.columns) else ""
+        )
+        names = _names(self.clean.text[start:end])
+        if column in _RESPONSIBLE_LABELS or column == "责任领导":
+            self.responsible.setdefault(id(self.row), []).extend(names)
+        elif column in _LEAD_LABELS:
+            _extend(self.row.lead, names)
+        elif column in ("配合单位", "配合部门", "协办单位"):
+            _extend(self.row.cooperating, names)
+        elif column in _TEXT_COLUMNS or not column:
+            self.row.text = (self.row.text + self.clean.text[start:end]).strip()
+            if not self.row.title:
+                self.row.title = _title(self.clean.text[start:end])
+            self._paragraph(self.row, start, end)
+        return True
 
     def _lines(self) -> list[tuple[int, int]]:
         spans, start = [], 0
@@ -350,6 +432,10 @@ class _DocumentReader:
 
     def _paragraph(self, owner: Item | None, start: int, end: int, *, fused=False):
         """Read one paragraph: its role notes (to its item) and targets."""
+        inherited = _INHERITED.search(self.folded, start, end)
+        if inherited:
+            units = self.clean.text[inherited.start("units") : inherited.end("units")]
+            self.inherited = _names(units)
         folded = list(self.folded[start:end])
         depth_stack: list[int] = []
         notes: list[tuple[int, int]] = []
@@ -419,6 +505,8 @@ class _DocumentReader:
         if not any(found for _, found in names):
             return False
         item.notes.append(note or self.clean.text[start - 1 : end + 1])
+        if self.inherited:
+            names.append(("", list(self.inherited)))
         for label, found in names:
             if label in _LEAD_LABELS:
                 _extend(item.lead, found)

@@ -90,7 +90,9 @@ def test_traditional_characters_in_role_notes():
 
 
 def test_lead_units_and_units_that_share_the_work():
-    text = "1.加快项目建设。(市住建局、市发改委牵头,市财政局及市自然资源局按职责分工负责)"
+    text = (
+        "1.加快项目建设。(市住建局、市发改委牵头,市财政局及市自然资源局按职责分工负责)"
+    )
     assert roles(text) == [
         ("1.", ["市住建局", "市发改委"], ["市财政局", "市自然资源局"])
     ]
@@ -114,13 +116,27 @@ def test_a_role_label_after_the_item_text_without_brackets():
 
 
 def test_places_sharing_the_name_of_a_unit_are_each_a_unit():
-    text = "1.推进数据共享。(责任单位:省大数据局,各市\u3014州\u3015、贵安新区数据管理部门)"
+    text = (
+        "1.推进数据共享。(责任单位:省大数据局,各市\u3014州\u3015、贵安新区数据管理部门)"
+    )
     assert roles(text) == [
         (
             "1.",
             ["省大数据局", "各市\u3014州\u3015数据管理部门", "贵安新区数据管理部门"],
             [],
         )
+    ]
+
+
+def test_units_a_note_gives_to_all_the_following_items():
+    text = (
+        "除专门列出外,以下任务均涉及各县区人民政府,不再列出。\n"
+        "1.推进政务数据共享。(责任单位:市大数据局)\n"
+        "2.建设一体化平台。(责任单位:市政务服务中心)"
+    )
+    assert roles(text) == [
+        ("1.", ["市大数据局", "各县区人民政府"], []),
+        ("2.", ["市政务服务中心", "各县区人民政府"], []),
     ]
 
 
@@ -306,7 +322,10 @@ def test_page_headers_and_footers_are_not_read():
 
 
 def test_full_and_half_width_digits_and_brackets_mixed():
-    text = "\uff08\u4e00\uff09稳就业\n１.新增就业１２００人。\n(二)保民生\n1、建设养老机构3所。"
+    text = (
+        "\uff08\u4e00\uff09稳就业\n１.新增就业１２００人。\n"
+        "(二)保民生\n1、建设养老机构3所。"
+    )
     document = read_document(text)
     assert [t.value for t in document.targets] == [Decimal(1200), Decimal(3)]
     assert [t.item for t in document.targets] == ["(一)1.", "(二)1、"]
@@ -349,6 +368,25 @@ def test_work_plan_without_number_title_or_main_tasks_chapter():
         "一、(一)2.",
         "一、(二)1.",
     ]
+
+
+def test_a_table_flattened_to_one_cell_a_line():
+    text = (
+        "一、经济发展\n序 号\n工作任务\n责任单位\n"
+        "1\n新增城镇就业1.2万人。\n市人社局、市财政局\n"
+        "2\n引进项目10个。\n市商务局\n"
+        "二、保障措施\n加强组织领导。"
+    )
+    document = read_document(text)
+    assert [(i.path_label, i.lead) for i in document.roles] == [
+        ("一、1", ["市人社局", "市财政局"]),
+        ("一、2", ["市商务局"]),
+    ]
+    assert [(t.value, t.item) for t in document.targets] == [
+        (Decimal(12000), "一、1"),
+        (Decimal(10), "一、2"),
+    ]
+    assert document.items[-1].path_label == "二、"
 
 
 def test_document_number_is_read_where_there_is_one():
