@@ -32,6 +32,7 @@ ASCII, which would silently change the patterns. Input is folded to
 half-width first, so the patterns themselves use , ; : ( ) %.
 """
 
+import dataclasses
 import datetime
 import enum
 import re
@@ -78,6 +79,7 @@ EXCLUSIONS = {
     "upper-bound": "上限(不超过、控制在…以内),比较方式中没有“至多”",
     "quoted": "引号中的名称,如“万名技工”“1+X”",
     "ratio": "比例分担,如“按2:8比例负担”",
+    "scope": "适用范围或条件,如“30人(含)以下的企业”“对参保职工30人以上的企业”",
 }
 
 # Units of things counted; the value of "万人" is ×10000 in 人.
@@ -162,6 +164,16 @@ _TAIL_WORDS = sorted(
     key=len,
     reverse=True,
 )
+_GENERAL_TAIL_WORDS = sorted([*_TAIL_WORDS, "超"], key=len, reverse=True)
+_AT_LEAST_WORDS = ("不少于", "不低于", "至少", "超过", "突破", "超", "高于", "多于")
+_GROWTH = re.compile(r"(增长|增速|涨幅|增幅|降幅|下降|降低|减少)(率)?(为|达到|达)?$")
+_CONTROL = re.compile(r"控制在$")
+_SCOPE_AFTER = re.compile(r"^\(含\)")
+_CONDITION_BEFORE = re.compile(r"(?:^|[,;])对[^,;]*$")
+_SPENDING_AFTER = re.compile(r"^(的)?(资金|经费)?用于")
+_FOR_WHOM = re.compile(r"以[^,;]*$")
+_MONEY_RULE = re.compile(r"给予|奖励|补贴|补助|资助|贴息|最高|每|一次性|费用|标准")
+_MONEY_LEVEL = re.compile(r"(规模|总量|产值|收入|投资|总额|增加值|营业额|交易额)$")
 _UPPER_BOUND_BEFORE = re.compile(r"(不超过|不高于|控制在|(?<!不)低于)$")
 _UPPER_BOUND_AFTER = re.compile(r"^(以内|以下)")
 _PER_UNIT = re.compile(
@@ -233,6 +245,12 @@ class ParsedTarget:
     baseline_multiplier: Decimal | None
     note: str
     sentence: str
+    # read_targets only: where the number and its clause stand in the text
+    # that was read, and the comparison as written ("=", ">=", "<=",
+    # "about"); parse_targets leaves them empty.
+    span: tuple[int, int] | None = None
+    clause_span: tuple[int, int] | None = None
+    relation: str = ""
 
 
 def parse_targets(
@@ -253,13 +271,42 @@ def excluded_numbers(text: str) -> list[tuple[str, str]]:
     return _read(text, None).excluded
 
 
-def _read(text: str, default_deadline: datetime.date | None) -> "_Reader":
-    reader = _Reader(default_deadline)
-    for sentence in split_top_level(normalise(text), f"{FULL_STOP};!?"):
-        sentence = sentence.strip(_EDGES)
-        if sentence:
-            reader.read_sentence(sentence)
+def read_targets(
+    text: str, *, default_deadline: datetime.date | None = None
+) -> list[ParsedTarget]:
+    """The general reading of one sentence of any office's document, as
+    policytext.document cleans it (half-width, no wraps, no role notes):
+    the text is read as given, so each target's span and clause_span are
+    places in it.
+
+    Beyond parse_targets it reads amounts of money set as a level ("超1000
+    亿元", "超过五千亿规模"), growth rates ("增长6%左右", "年均下降5%"),
+    fractions (1/3, 三分之一), ranges (8—10个, read as at least 8), upper
+    bounds set as a level ("控制在5.5%以内"), and the goals of a quoted goal
+    sentence; a year that merely names the year ("2017年发展的主要预期目标
+    是") is no deadline; scopes ("30人(含)以下的企业", "对参保职工30人以上
+    的企业"), baselines ("以…为对象") and spending rules ("N%以上用于") are
+    not targets."""
+    return _read(text, default_deadline, general=True).targets
+
+
+def _read(
+    text: str, default_deadline: datetime.date | None, *, general: bool = False
+) -> "_Reader":
+    reader = _Reader(default_deadline, general=general)
+    reader.read_text(text if general else normalise(text), 0)
     return reader
+
+
+def _pieces(text: str, separators: str, offset: int):
+    """The non-empty pieces of split_top_level, stripped, each with where it
+    starts in the text (plus offset)."""
+    start = 0
+    for piece in split_top_level(text, separators):
+        stripped = piece.strip(_EDGES)
+        if stripped:
+            yield stripped, offset + start + len(piece) - len(piece.lstrip(_EDGES))
+        start += len(piece) + 1
 
 
 def normalise(text: str) -> str:
@@ -349,16 +396,40 @@ class _Token:
     post: str
     about: bool
     excluded: str = ""
+    range: bool = False  # "8—10个": the lower bound, at least
+    upper: bool = False  # "控制在5.5%以内": at most
 
 
-def _tokens(text: str) -> list[_Token]:
+_CONNECTOR = r"\s*(?:到|至|\u2014+|\u2013|\uff0d|-|~|\uff5e)\s*"
+_RANGE = re.compile(
+    r"(?<![\d.:/\-])(?P<low>\d+(?:\.\d+)?)(?P<lowmult>[百千万亿])?"
+    + _CONNECTOR
+    + r"(?P<num>\d+(?:\.\d+)?)(?P<about1>[余多])?(?P<mult>[百千万亿])?"
+    rf"(?P<unit>{_UNIT_PATTERN})"
+    r"(?P<post>及以上|以上|左右)?"
+)
+_FRACTION = re.compile(
+    r"(?<![\d./\-])(?P<a>\d{1,3})/(?P<b>\d{1,3})(?![\d/\-])(?P<post>及以上|以上|左右)?"
+)
+_CN_FRACTION = re.compile(
+    r"(?P<b>[一二三四五六七八九十]+)分之(?P<a>[一二三四五六七八九十]+)"
+    r"(?P<post>及以上|以上|左右)?"
+)
+_CN_AMOUNT = re.compile(
+    r"(?:达到|突破|超过|不少于|不低于|至少|达|超)"
+    rf"(?P<num>[{CHARACTERS}]+?[万亿])(?P<unit>元|规模)"
+    r"(?P<post>及以上|以上|左右)?"
+)
+
+
+def _tokens(text: str, *, general: bool = False) -> list[_Token]:
     """Numbers with units outside brackets and quotes, with the reason when
     one is not a target value by its form alone."""
     depths = _depths(text)
     masked = "".join(
         "\u25a1" if depth else char for char, depth in zip(text, depths, strict=True)
     )
-    found = []
+    found = [] if not general else _general_tokens(masked)
     for match in _TOKEN.finditer(masked):
         unit = match["unit"]
         value = Decimal(match["num"]) * _MULTIPLIERS[match["mult"] or ""]
@@ -391,17 +462,89 @@ def _tokens(text: str) -> list[_Token]:
                 about=bool(match["about1"]),
             )
         )
+    if general:
+        found = _without_overlaps(found)
     return sorted(found, key=lambda token: token.start)
 
 
-def _strip_tail(text: str) -> tuple[str, list[str]]:
+def _general_tokens(masked: str) -> list[_Token]:
+    """The forms only read_targets reads: ranges, fractions, amounts in
+    Chinese numerals."""
+    found = []
+    for match in _RANGE.finditer(masked):
+        mult = _MULTIPLIERS[match["lowmult"] or match["mult"] or ""]
+        unit = match["unit"]
+        found.append(
+            _Token(
+                start=match.start(),
+                end=match.end(),
+                value=_plain_number(Decimal(match["low"]) * mult),
+                unit="百分点" if unit == "个百分点" else unit,
+                post=match["post"] or "",
+                about=bool(match["about1"]),
+                excluded=_EXCLUDED_UNITS.get(unit, ""),
+                range=True,
+            )
+        )
+    for pattern in (_FRACTION, _CN_FRACTION):
+        for match in pattern.finditer(masked):
+            try:
+                a, b = (
+                    int(match[n]) if match[n].isdigit() else chinese_number(match[n])
+                    for n in ("a", "b")
+                )
+            except ValueError:
+                continue
+            if not b or a > b:
+                continue
+            value = (Decimal(a) / Decimal(b)).quantize(Decimal("0.0001"))
+            found.append(
+                _Token(
+                    start=match.start(),
+                    end=match.end(),
+                    value=_plain_number(value),
+                    unit="",
+                    post=match["post"] or "",
+                    about=False,
+                )
+            )
+    for match in _CN_AMOUNT.finditer(masked):
+        try:
+            value = chinese_number(match["num"])
+        except ValueError:
+            continue
+        found.append(
+            _Token(
+                start=match.start("num"),
+                end=match.end(),
+                value=Decimal(value),
+                unit="元",
+                post=match["post"] or "",
+                about=False,
+                excluded="money",
+            )
+        )
+    return found
+
+
+def _without_overlaps(tokens: list[_Token]) -> list[_Token]:
+    """The first-found of overlapping tokens: a range or a fraction before
+    the plain number inside it."""
+    kept: list[_Token] = []
+    for token in tokens:
+        if all(token.end <= other.start or token.start >= other.end for other in kept):
+            kept.append(token)
+    return kept
+
+
+def _strip_tail(text: str, *, general: bool = False) -> tuple[str, list[str]]:
     """Text without the comparator and filler words that end it."""
     words: list[str] = []
     text = text.strip(_EDGES)
     changed = True
     while changed:
         changed = False
-        for word in _TAIL_WORDS:
+        for word in _GENERAL_TAIL_WORDS if general else _TAIL_WORDS:
             if text.endswith(word) and len(text) >= len(word):
                 words.append(word)
                 text = text[: -len(word)].strip(_EDGES)
@@ -505,25 +648,34 @@ class _Group:
 
 
 class _Reader:
-    def __init__(self, default_deadline: datetime.date | None):
+    def __init__(self, default_deadline: datetime.date | None, *, general=False):
         self.default_deadline = default_deadline
+        self.general = general
         self.deadline: datetime.date | None = None
         self.targets: list[ParsedTarget] = []
         self.excluded: list[tuple[str, str]] = []
 
-    def read_sentence(self, text: str) -> None:
-        sentence = _Sentence(text=text)
-        for clause in split_top_level(text, ",:"):
-            clause = clause.strip(_EDGES)
-            if clause:
-                self._read_clause(sentence, clause)
-        self._flush_doubling(sentence)
+    def read_text(self, text: str, offset: int) -> None:
+        for sentence, start in _pieces(text, f"{FULL_STOP};!?", offset):
+            self.read_sentence(sentence, start)
 
-    def _read_clause(self, sentence: _Sentence, clause: str) -> None:
+    def read_sentence(self, text: str, offset: int = 0) -> None:
+        sentence = _Sentence(text=text)
+        for clause, start in _pieces(text, ",:", offset):
+            self._read_clause(sentence, clause, start)
+        self._flush_doubling(sentence)
+        if self.general:
+            for match in _QUOTED.finditer(text):
+                inner = match.group()[1:-1]
+                if _is_goal_sentence(inner):
+                    self.read_text(inner, offset + match.start() + 1)
+
+    def _read_clause(self, sentence: _Sentence, clause: str, offset: int = 0) -> None:
         clause_date = self._markers(sentence, clause)
+        general = self.general
         tokens = []
-        for token in _tokens(clause):
-            if not _excluded(token, clause):
+        for token in _tokens(clause, general=general):
+            if not _excluded(token, clause, general=general):
                 tokens.append(token)
             elif not _DATE_ONLY.fullmatch(clause[token.start : token.end]):
                 self.excluded.append((clause[token.start : token.end], token.excluded))
@@ -538,7 +690,9 @@ class _Reader:
         doubling = _DOUBLINGS.search(clause)
         verb = ""
         for index, group in enumerate(_groups(clause, tokens)):
-            prefix, words = _strip_tail(_without_brackets(group.prefix)[0])
+            prefix, words = _strip_tail(
+                _without_brackets(group.prefix)[0], general=general
+            )
             prefix = _strip_lead(prefix)
             relative = None
             if doubling:
@@ -569,8 +723,15 @@ class _Reader:
             emitted = []
             for token, metric in zip(group.tokens, metrics, strict=True):
                 post = token.post or last.post
-                if token.unit == "%" and not (
-                    post or any(_is_comparator(word) for word in words)
+                growth = general and bool(
+                    _GROWTH.search(clause[: token.start].rstrip(" ")) or "增长" in words
+                )
+                if token.unit in ("%", "") and not (
+                    post
+                    or growth
+                    or token.upper
+                    or any(_is_comparator(word) for word in words)
+                    or (general and "超" in words)
                 ):
                     # "30%抵免", "上浮10%": rules, not levels to reach.
                     self.excluded.append((clause[token.start : token.end], "rule"))
@@ -585,12 +746,20 @@ class _Reader:
                     deadline=deadline,
                     relative=relative,
                     note=";".join(notes),
+                    growth=growth,
                 )
+                if general:
+                    target = dataclasses.replace(
+                        target,
+                        span=(offset + token.start, offset + token.end),
+                        clause_span=(offset, offset + len(clause)),
+                        relation=_relation(token, post, words),
+                    )
                 self.targets.append(target)
                 emitted.append(target)
                 sentence.previous = target
             if emitted:
-                self._nested(group, emitted[-1], sentence)
+                self._nested(group, emitted[-1], sentence, clause, offset)
             sentence.previous_verb = verb
         sentence.previous_clause = ""
 
@@ -610,6 +779,15 @@ class _Reader:
             elif match["pre"] in ("从", "自") or match["start"]:
                 continue  # "从2023年起": where something starts, not a deadline
             else:
+                rest = clause[match.end() :].strip(_EDGES)
+                if (
+                    self.general
+                    and not match["pre"]
+                    and not match["edge"]
+                    and rest
+                    and not _MILESTONE.match(rest)
+                ):
+                    continue  # "2017年发展的主要预期目标是": names the year
                 date = _year_end(int(match["year"]), int(match["month"] or 0))
                 # "2022年争创…" dates that milestone alone; "到2025年" holds on.
                 holds = bool(match["pre"]) or not _MILESTONE.match(
@@ -649,10 +827,11 @@ class _Reader:
         deadline: datetime.date | None,
         relative: Decimal | None,
         note: str,
+        growth: bool = False,
     ) -> ParsedTarget:
-        if relative is not None or token.unit == "百分点":
+        if relative is not None or token.unit == "百分点" or growth:
             kind = TargetKind.RELATIVE
-        elif token.unit == "%":
+        elif token.unit in ("%", ""):
             kind = TargetKind.PERCENTAGE
         elif sentence.recurring:
             kind = TargetKind.RECURRING
@@ -673,13 +852,16 @@ class _Reader:
             sentence=sentence.text,
         )
 
-    def _nested(self, group: _Group, parent: ParsedTarget, sentence) -> None:
+    def _nested(
+        self, group: _Group, parent: ParsedTarget, sentence, clause="", offset=0
+    ) -> None:
         """In "14所(技工院校4所)" the part in brackets is a target of its
         own, never added to the number before it."""
         inners = _without_brackets(group.prefix)[1] + _without_brackets(group.after)[1]
         for inner in inners:
             boundary = 0
-            for token in _valid_tokens(inner):
+            inner_at = offset + max(clause.find(inner), 0)
+            for token in _valid_tokens(inner, general=self.general):
                 prefix, words = _strip_tail(inner[boundary : token.start])
                 boundary = token.end
                 if token.unit == "%" and not (token.post or words):
@@ -692,8 +874,18 @@ class _Reader:
                 else:
                     kind = TargetKind.CUMULATIVE.value
                 own = words or token.post or token.about
+                general_fields = {}
+                if self.general:
+                    general_fields = {
+                        "span": (inner_at + token.start, inner_at + token.end),
+                        "clause_span": (inner_at, inner_at + len(inner)),
+                        "relation": _relation(token, token.post, words)
+                        if own
+                        else parent.relation,
+                    }
                 self.targets.append(
                     ParsedTarget(
+                        **general_fields,
                         metric=metric or f"{parent.metric}(其中)",
                         value=token.value,
                         unit=token.unit,
@@ -781,13 +973,41 @@ class _Reader:
         )
 
 
-def _valid_tokens(text: str) -> list[_Token]:
-    return [token for token in _tokens(text) if not _excluded(token, text)]
+def _valid_tokens(text: str, *, general: bool = False) -> list[_Token]:
+    return [
+        token
+        for token in _tokens(text, general=general)
+        if not _excluded(token, text, general=general)
+    ]
 
 
-def _excluded(token: _Token, clause: str) -> str:
+def _relation(token: _Token, post: str, words: list[str]) -> str:
+    """The comparison as written: about, at least, at most or exactly."""
+    if token.about or post == "左右" or any(w in _ABOUT_WORDS for w in words):
+        return "about"
+    if token.range or post in ("以上", "及以上"):
+        return ">="
+    if any(word in _AT_LEAST_WORDS for word in words):
+        return ">="
+    if token.upper:
+        return "<="
+    return "="
+
+
+def _is_goal_sentence(text: str) -> bool:
+    """A quoted goal ("实现“引进人才达到2000名左右,…”的目标"), not a quoted
+    name ("“633”人才工程", "“万名技工”")."""
+    return len(text) >= 8 and bool(_valid_tokens(text, general=True))
+
+
+def _excluded(token: _Token, clause: str, *, general: bool = False) -> str:
     """Why a number is not a target value in its clause, or ""."""
     before, after = clause[: token.start], clause[token.end :]
+    if general:
+        reason = _general_exclusion(token, before, after)
+        if reason is not None:
+            token.excluded = reason
+            return reason
     if not token.excluded:
         if _PER_UNIT.search(before):
             token.excluded = "per-unit"
@@ -796,6 +1016,28 @@ def _excluded(token: _Token, clause: str) -> str:
         elif _UPPER_BOUND_BEFORE.search(before) or _UPPER_BOUND_AFTER.match(after):
             token.excluded = "upper-bound"
     return token.excluded
+
+
+def _general_exclusion(token: _Token, before: str, after: str) -> str | None:
+    """The reading of read_targets where it differs from parse_targets: None
+    where parse_targets' own rules decide."""
+    if _SCOPE_AFTER.match(after) or _CONDITION_BEFORE.search(before):
+        return "scope"
+    if _SPENDING_AFTER.match(after):
+        return "rule"
+    if _FOR_WHOM.search(before) and "为对象" in after:
+        return "baseline"
+    if _CONTROL.search(before) and _UPPER_BOUND_AFTER.match(after):
+        token.upper = True
+        return ""
+    if token.excluded == "money":
+        words = _strip_tail(before, general=True)[1]
+        level = any(
+            _is_comparator(word) or word in _AT_LEAST_WORDS for word in words
+        ) or _MONEY_LEVEL.search(before.rstrip(" "))
+        if level and not _MONEY_RULE.search(before):
+            return ""
+    return None
 
 
 def _groups(clause: str, tokens: list[_Token]) -> list[_Group]:

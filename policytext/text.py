@@ -77,3 +77,33 @@ def whole_number(value: object) -> int | None:
     if not (text.isascii() and text.isdigit()) or len(text) > 4000:
         return None
     return int(text)
+
+
+# Traditional characters of the words the readers look for (負責, 單位, 牽頭,
+# 萬, 億, 增長, 漲幅 ...) and of common unit names, each to its simplified
+# form; one character for one, so that a folded text keeps every place.
+_TRADITIONAL = (
+    "負責單牽頭萬億長漲達過於內約餘個項兩點實現確爭標規總職協辦參與區縣門務業為對"
+    "發開屆號後間產額營數據資級類條場臺處張畝戶鎮鄉際統劃財稅醫殘聯險費繳補貼獎勵"
+    "設築機構關會廳廣東貴陽減穩擴崗幫導計進經濟報時歲學專術訓練獲員農衛環氣電網"
+    "絡雲腦軟體創範應須將歸這種從來還邊選舉權議論證請認讓調適轉變維護續紅綠國質"
+    "並當預決準幾們價節動勞嚴問領檢驗測審稱藝樂圖書館廠礦鐵鋼車輛運輸線橋灣島漢"
+    "鄭華黃錢銀貸賬買賣貨優勢傳繼組織層訊碼兒齡婦僱傭齊繫係歷屬倉庫儲擬擔壓縮態"
+    "試團隊黨幹譜億為標準擴種務綜營總結會議屆屬農歷庫產億萬辦類"
+)
+_SIMPLIFIED = (
+    "负责单牵头万亿长涨达过于内约余个项两点实现确争标规总职协办参与区县门务业为对"
+    "发开届号后间产额营数据资级类条场台处张亩户镇乡际统划财税医残联险费缴补贴奖励"
+    "设筑机构关会厅广东贵阳减稳扩岗帮导计进经济报时岁学专术训练获员农卫环气电网"
+    "络云脑软体创范应须将归这种从来还边选举权议论证请认让调适转变维护续红绿国质"
+    "并当预决准几们价节动劳严问领检验测审称艺乐图书馆厂矿铁钢车辆运输线桥湾岛汉"
+    "郑华黄钱银贷账买卖货优势传继组织层讯码儿龄妇雇佣齐系系历属仓库储拟担压缩态"
+    "试团队党干谱亿为标准扩种务综营总结会议届属农历库产亿万办类"
+)
+_TO_SIMPLIFIED = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
+
+
+def to_simplified(value: str) -> str:
+    """The words that readers look for in simplified characters (負責 →
+    负责, 單位 → 单位, 萬 → 万); the same length, character for character."""
+    return value.translate(_TO_SIMPLIFIED)

@@ -1,0 +1,146 @@
+"""The reader scored against real documents of other places, annotated by
+hand (fixtures/policies/README.md): recall and precision of targets and of
+roles, per document, at least 95% each; `pytest -s` prints the table.
+
+The held-out documents are scored only in test_held_out_documents, which is
+not used to tune the reader.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from policytext import read_document
+from policytext.scoring import (
+    FoundTarget,
+    Score,
+    expected_roles,
+    expected_targets,
+    found_role,
+    not_targets_found,
+    score_roles,
+    score_targets,
+    without_unscored,
+)
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "policies"
+PASS = 0.95
+
+
+def _annotated() -> list[tuple[str, bool]]:
+    documents = []
+    for path in sorted(FIXTURES.glob("*.expected.json")):
+        held_out = json.loads(path.read_text(encoding="utf-8")).get("held_out", False)
+        documents.append((path.name.removesuffix(".expected.json"), held_out))
+    return documents
+
+
+TUNING = [name for name, held_out in _annotated() if not held_out]
+HELD_OUT = [name for name, held_out in _annotated() if held_out]
+
+
+def score(name: str) -> tuple[Score, Score, list[str]]:
+    raw = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
+    text = raw.split("\n", 1)[1]  # line 1 is the source
+    annotations = json.loads(
+        (FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8")
+    )
+    document = read_document(text)
+    found = [
+        FoundTarget(t.value, t.comparator, t.deadline, t.span, t.clause_span)
+        for t in document.targets
+    ]
+    found = without_unscored(found, text, annotations.get("unscored", []))
+    targets = score_targets(found, expected_targets(text, annotations["targets"]))
+    roles = score_roles(
+        [found_role(i.path, i.lead, i.cooperating) for i in document.roles],
+        expected_roles(annotations["roles"]),
+    )
+    hits = not_targets_found(found, text, annotations.get("not_targets", []))
+    return targets, roles, hits
+
+
+def row(name: str, targets: Score, roles: Score, hits: list[str]) -> str:
+    def cell(one: Score) -> str:
+        return (
+            f"{one.matched:>3}/{one.expected:<3} {one.matched:>3}/{one.found:<3} "
+            f"{one.recall:6.1%} {one.precision:6.1%}"
+        )
+
+    return f"{name[:44]:<44} | {cell(targets)} | {cell(roles)} | {len(hits)}"
+
+
+HEADER = (
+    f"{'document':<44} | targets: recall, precision         "
+    f"| roles: recall, precision           | not_targets found"
+)
+
+
+def check(name: str) -> None:
+    targets, roles, hits = score(name)
+    print(f"\n{HEADER}\n{row(name, targets, roles, hits)}")
+    for missed in targets.missed:
+        print(f"  missed target: {missed}")
+    for extra in targets.extra:
+        print(f"  extra target: {extra}")
+    for missed in roles.missed:
+        print(f"  missed role: {missed}")
+    for extra in roles.extra:
+        print(f"  extra role: {extra}")
+    for hit in hits:
+        print(f"  not a target, read as one: {hit}")
+    assert targets.recall >= PASS
+    assert targets.precision >= (1.0 if not targets.expected else PASS)
+    assert roles.recall >= PASS
+    assert roles.precision >= (1.0 if not roles.expected else PASS)
+    assert hits == []
+
+
+def test_the_corpus_is_annotated_with_documents_held_out():
+    assert len(TUNING) + len(HELD_OUT) >= 12
+    assert HELD_OUT
+
+
+@pytest.mark.parametrize("name", TUNING)
+def test_tuning_documents(name):
+    check(name)
+
+
+# Scored once, untuned, when the general reader was first written
+# (2026-12-01): these four fell short, each for a reason the reader does not
+# yet handle. strict: the mark must go once a document passes.
+FALLS_SHORT = {
+    "02-shuzhi-guizhou-2026-gongzuo-yaodian": "roles 1/3: a 以下任务均涉及 note "
+    "inside a role note is read as unit names",
+    "05-jiaxing-2023-zhengfu-gongzuo-baogao-zeren-fenjie": "a flattened table's "
+    "task cell is read as the 责任单位 column",
+    "10-guizhou-xinjijian-sannian-xingdong": "targets 5/7: 架 is not a counting unit",
+    "12-chengdu-shequ-qianrushi-fuwu-sheshi": "targets 1/2: N% without a "
+    "comparator word is taken for a rule",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name,
+            marks=pytest.mark.xfail(reason=FALLS_SHORT[name], strict=True),
+        )
+        if name in FALLS_SHORT
+        else name
+        for name in HELD_OUT
+    ],
+)
+def test_held_out_documents(name):
+    check(name)
+
+
+def test_table(capsys):
+    """The whole table of the tuning documents, for `pytest -s`."""
+    lines = [HEADER]
+    for name in TUNING:
+        lines.append(row(name, *score(name)))
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
