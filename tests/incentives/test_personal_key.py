@@ -19,6 +19,7 @@ from incentives.models import KeyCanary
 from tests.deploy.test_check_deploy import environment, manage, production
 from tests.incentives.apps_support import enter
 from tests.incentives.conftest import ID_ZHANG
+from tests.incentives.test_crypto import key_checks_afresh  # noqa: F401
 
 KEY_A = Fernet.generate_key().decode()
 KEY_B = Fernet.generate_key().decode()
