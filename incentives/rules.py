@@ -138,13 +138,13 @@ def amount_from_rule(
     base = rule.amount
     if key_chain and rule.uplift_percent > 0:
         rate = HUNDRED + rule.uplift_percent
-        amount = (base * rate / HUNDRED).quantize(YUAN, ROUND_HALF_UP)
+        amount = (base * rate / HUNDRED).quantize(YUAN, ROUND_HALF_UP).quantize(CENT)
         text = (
             f"{label}{yuan(base)}元 × {yuan(rate)}%"
             f"(重点产业链企业上浮{yuan(rule.uplift_percent)}%)= {yuan(amount)}元"
         )
     else:
-        amount = base.quantize(YUAN, ROUND_HALF_UP)
+        amount = base.quantize(YUAN, ROUND_HALF_UP).quantize(CENT)
         text = f"{label}{yuan(base)}元"
         if key_chain:
             text += f"({AwardKind(rule.kind).label}不随重点产业链企业上浮)"

@@ -28,6 +28,7 @@ from incentives import eligibility, permissions, rules
 from incentives.crypto import (
     id_number_problem,
     mask_name,
+    normalise_digits,
     normalise_id_number,
     personal_values,
 )
@@ -203,6 +204,7 @@ AUDIT_FIELDS = (
 )
 VERSION_CONFLICT = "申请已被他人修改,请刷新后重试。"
 MANUAL_AMOUNT = "该等级奖励标准另按有关规定执行,请先在奖励标准中设定金额"
+OFFICE_AMOUNT = "该奖励金额按规定核定,请先核定金额再复审通过。"
 
 
 def audit_values(application: Application) -> dict:
@@ -281,19 +283,18 @@ def _clean(data: dict, errors: dict) -> dict:
     return cleaned
 
 
-def _clean_personal(data: dict, errors: dict) -> dict:
+def _clean_personal(data: dict, errors: dict, today=None) -> dict:
     """The ID, phone and card numbers normalised and checked."""
     values = {}
-    id_number = str(data.get("id_number") or "").strip()
+    id_number = normalise_id_number(str(data.get("id_number") or ""))
     if id_number:
-        id_number = normalise_id_number(id_number)
-        problem = id_number_problem(id_number)
+        problem = id_number_problem(id_number, today=today)
         if problem:
             errors["id_number"].append(problem)
-    phone = _code(str(data.get("phone") or ""))
+    phone = normalise_digits(str(data.get("phone") or ""))
     if phone and not PHONE.fullmatch(phone):
         errors["phone"].append("手机号应为以1开头的11位数字。")
-    card = _code(str(data.get("card_number") or ""))
+    card = normalise_digits(str(data.get("card_number") or ""))
     if card and not CARD.fullmatch(card):
         errors["card_number"].append("社保卡/银行卡号应为12至32位数字。")
     values["id_number"], values["phone"], values["card_number"] = id_number, phone, card
@@ -491,7 +492,7 @@ def application_create(
     errors = _errors()
     finance = _finance_of(area, actor, errors)
     cleaned = _clean(data, errors)
-    personal = _clean_personal(data, errors)
+    personal = _clean_personal(data, errors, today=today)
     _check_values(cleaned, personal, today=today, errors=errors)
     _raise(errors)
     values = personal_values(**personal)
@@ -815,7 +816,8 @@ def application_move(
             )
             locked.amount = update["amount"] = amount.amount
         if locked.amount is None:
-            raise ApplicationError(MANUAL_AMOUNT)
+            office = locked.rule and locked.rule.basis == AmountBasis.OFFICE
+            raise ApplicationError(OFFICE_AMOUNT if office else MANUAL_AMOUNT)
         problems = _second_pass_problems(locked)
         if problems:
             raise ApplicationError(problems[0])
