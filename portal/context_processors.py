@@ -4,6 +4,7 @@ from accounts import permissions as account_permissions
 from assessment import permissions as assessment_permissions
 from audit import permissions as audit_permissions
 from bulletins import permissions as bulletin_permissions
+from incentives import permissions as incentive_permissions
 from supervision import permissions as supervision_permissions
 from tasks import permissions
 
@@ -32,6 +33,8 @@ def navigation(request):
         items.append(("督导整改", reverse("supervision:problem-list")))
     if assessment_permissions.can_list(user):
         items.append(("考核", reverse("assessment:index")))
+    if incentive_permissions.can_use(user):
+        items.append(("激励奖励", reverse("incentives:application-list")))
     items += [
         ("目标进展", reverse("targets:board")),
         ("重点任务", reverse("tasks:task-list")),
