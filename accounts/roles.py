@@ -48,6 +48,7 @@ def _perms(actions, models, app="tasks"):
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     RoleName.REPORTER: _perms(["view"], POLICY_MODELS),
     RoleName.LEADER: _perms(["view"], POLICY_MODELS),
+    RoleName.INCENTIVE_CLERK: _perms(["view"], POLICY_MODELS),
     RoleName.REVIEWER: _perms(["view"], POLICY_MODELS) + ["tasks.view_importrecord"],
     RoleName.SYSADMIN: _perms(["view", "add", "change", "delete"], POLICY_MODELS)
     + _perms(["view", "add", "change"], ["reportingperiod"], app="dispatch")

@@ -15,7 +15,7 @@ CLERK or REVIEWER); the state graph (when) is checked by the services.
 from django.db.models import QuerySet
 
 from accounts.roles import RoleName, has_role
-from incentives.models import Application, PaymentBatch, Publicity
+from incentives.models import Application, Finance, PaymentBatch, Publicity
 from incentives.workflow import CLERK, REVIEWER
 from tasks.permissions import is_reviewer
 
@@ -103,6 +103,17 @@ def batches_for_user(user) -> QuerySet[PaymentBatch]:
     if is_clerk(user):
         return PaymentBatch.objects.filter(finance__area_id=user.department_id)
     return PaymentBatch.objects.none()
+
+
+def finances_for_user(user) -> QuerySet[Finance]:
+    """The finances whose payments and ledger ``user`` may read, as
+    ``batches_for_user``: all for the reviewer and the 市人社局's clerks,
+    a 区(市) clerk that 区(市)'s."""
+    if is_reviewer(user) or is_city_clerk(user):
+        return Finance.objects.all()
+    if is_clerk(user):
+        return Finance.objects.filter(area_id=user.department_id)
+    return Finance.objects.none()
 
 
 def can_manage_payments(user) -> bool:
