@@ -158,8 +158,12 @@ def _create_key_file(path: Path) -> None:
         draft.unlink(missing_ok=True)
 
 
-# Key fingerprints whose canaries were read back, in this process.
+# Keys (by fingerprint) that read the stored canaries back, and keys
+# checked when no canary was stored yet, in this process: a page asks the
+# database once per process, and a key is never taken for another since
+# each has its own fingerprint.
 _verified: set[str] = set()
+_checked: set[str] = set()
 
 
 @receiver(setting_changed)
@@ -168,7 +172,6 @@ def _forget_keys(*, setting, **kwargs) -> None:
         _fernet.cache_clear()
         _hash_key.cache_clear()
         _file_keys.clear()
-        _verified.clear()
 
 
 def _fingerprint() -> str:
@@ -178,13 +181,15 @@ def _fingerprint() -> str:
 
 def key_verify(*, create: bool = False) -> None:
     """Refuse a key that cannot read the stored canaries back, with
-    PersonalDataKeyError; with ``create``, store a canary where there is
-    none yet (before the first personal data is). Once a key has read the
-    canaries, this process does not ask again."""
+    PersonalDataKeyError; with ``create`` (before personal data is
+    stored), store a canary where there is none yet. Once a key has read
+    the canaries, this process does not ask again; without ``create``, nor
+    once it found none (a token stored since under another key fails in
+    ``decrypt``)."""
     from incentives.models import KeyCanary
 
     fingerprint = _fingerprint()
-    if fingerprint in _verified:
+    if fingerprint in _verified or (not create and fingerprint in _checked):
         return
     tokens = list(KeyCanary.objects.values_list("token", flat=True))
     for token in tokens:
@@ -202,6 +207,15 @@ def key_verify(*, create: bool = False) -> None:
         _verified.add(fingerprint)
     elif create:
         KeyCanary.objects.create(token=encrypt(CANARY_TEXT))
+    else:
+        _checked.add(fingerprint)
+
+
+def key_checks_forget() -> None:
+    """Ask the database again at the next check (the canaries changed:
+    rotation, tests)."""
+    _verified.clear()
+    _checked.clear()
 
 
 def key_needs_rotation() -> bool:

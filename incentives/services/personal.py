@@ -10,7 +10,7 @@ from django.db import transaction
 from audit.models import AuditAction
 from audit.services import audit_record
 from incentives import crypto, permissions
-from incentives.models import Application
+from incentives.models import Application, KeyCanary
 
 
 class PersonalField(NamedTuple):
@@ -49,3 +49,30 @@ def personal_reveal(*, application: Application, field: str, reason: str, actor)
         after={"field": field, "reason": reason},
     )
     return value
+
+
+@transaction.atomic
+def personal_data_rotate(*, batch_size: int = 500) -> int:
+    """Re-encrypt every stored personal field (and the key's canary) under
+    the primary key and recompute the ID numbers' keyed hashes, which
+    follow the primary key: after a new key is put first and the old one in
+    PERSONAL_DATA_KEY_FALLBACKS, so that the old one can then be dropped.
+    Returns the number of applications rewritten."""
+    crypto.key_verify()
+    tokens = [field.token for field in FIELDS.values()]
+    changed = []
+    rows = Application.objects.select_for_update().only("pk", *tokens)
+    for application in rows.order_by("pk").iterator(chunk_size=batch_size):
+        for column in tokens:
+            setattr(application, column, crypto.rotate(getattr(application, column)))
+        number = crypto.decrypt(application.id_number_encrypted)
+        application.id_number_hash = crypto.keyed_hash(number) if number else ""
+        changed.append(application)
+    Application.objects.bulk_update(
+        changed, [*tokens, "id_number_hash"], batch_size=batch_size
+    )
+    canaries = KeyCanary.objects.all()
+    if canaries.exists() or changed:
+        canaries.delete()
+        KeyCanary.objects.create(token=crypto.encrypt(crypto.CANARY_TEXT))
+    return len(changed)

@@ -20,6 +20,18 @@ KEY_A = Fernet.generate_key().decode()
 KEY_B = Fernet.generate_key().decode()
 
 
+@pytest.fixture(autouse=True)
+def key_checks_afresh():
+    """Each test asks the database for the canaries afresh (its rows are
+    its own); the process's earlier answers are put back after it."""
+    saved = set(crypto._verified), set(crypto._checked)
+    crypto.key_checks_forget()
+    yield
+    crypto.key_checks_forget()
+    crypto._verified.update(saved[0])
+    crypto._checked.update(saved[1])
+
+
 @pytest.fixture
 def key_a(settings):
     settings.PERSONAL_DATA_KEY = KEY_A

@@ -6,8 +6,11 @@ the stored canary, and the incentives' pages answer 503 in Chinese.
 Settings are read once per process, so the start-up cases run manage.py
 in a subprocess with its own environment, as tests/deploy does."""
 
+from io import StringIO
+
 import pytest
 from cryptography.fernet import Fernet
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from incentives import crypto
@@ -16,6 +19,7 @@ from incentives.models import KeyCanary
 from tests.deploy.test_check_deploy import environment, manage, production
 from tests.incentives.apps_support import enter
 from tests.incentives.conftest import ID_ZHANG
+from tests.incentives.test_crypto import key_checks_afresh  # noqa: F401
 
 KEY_A = Fernet.generate_key().decode()
 KEY_B = Fernet.generate_key().decode()
@@ -188,3 +192,39 @@ def test_pages_outside_the_incentives_are_not_stopped(
     settings.PERSONAL_DATA_KEY = KEY_B
 
     assert client.get(reverse("tasks:task-list")).status_code == 200
+
+
+# -- Rotation --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_rotation_re_encrypts_under_the_new_key_so_the_old_one_can_go(
+    settings, application, incentive_users
+):
+    old_token = application.id_number_encrypted
+    settings.PERSONAL_DATA_KEY = KEY_B
+    settings.PERSONAL_DATA_KEY_FALLBACKS = [KEY_A]
+    assert crypto.key_needs_rotation()
+
+    out = StringIO()
+    call_command("personal_data_rotate", stdout=out)
+
+    assert "已用新密钥重新加密 1 条奖励申请的个人信息" in out.getvalue()
+    settings.PERSONAL_DATA_KEY_FALLBACKS = []
+    application.refresh_from_db()
+    assert application.id_number_encrypted != old_token
+    assert crypto.decrypt(application.id_number_encrypted) == ID_ZHANG
+    assert crypto.decrypt(application.phone_encrypted) == "13800001234"
+    assert crypto.decrypt(application.card_encrypted) == "6217001234567890123"
+    # The duplicate checks find the person under the new key's hash.
+    assert application.id_number_hash == crypto.keyed_hash(ID_ZHANG)
+    assert personal_data_key_check() == []
+    assert not crypto.key_needs_rotation()
+
+
+@pytest.mark.django_db
+def test_rotation_refuses_data_no_key_reads(settings, application):
+    settings.PERSONAL_DATA_KEY = KEY_B
+
+    with pytest.raises(CommandError, match="个人信息密钥与已加密的数据不符"):
+        call_command("personal_data_rotate", stdout=StringIO())

@@ -11,6 +11,7 @@ from audit.models import AuditAction, AuditEvent
 from incentives.services.personal import personal_reveal
 from tests.incentives.apps_support import enter
 from tests.incentives.conftest import ID_ZHANG
+from tests.incentives.test_crypto import key_checks_afresh  # noqa: F401
 
 PHONE = "13800001234"
 CARD = "6217001234567890123"
