@@ -48,6 +48,7 @@ def _perms(actions, models, app="tasks"):
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     RoleName.REPORTER: _perms(["view"], POLICY_MODELS),
     RoleName.LEADER: _perms(["view"], POLICY_MODELS),
+    RoleName.INCENTIVE_CLERK: _perms(["view"], POLICY_MODELS),
     RoleName.REVIEWER: _perms(["view"], POLICY_MODELS) + ["tasks.view_importrecord"],
     RoleName.SYSADMIN: _perms(["view", "add", "change", "delete"], POLICY_MODELS)
     + _perms(["view", "add", "change"], ["reportingperiod"], app="dispatch")
@@ -67,8 +68,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     RoleName.SECURITY: _perms(["view", "add", "change"], ["user"], app="accounts")
     + ["auth.view_group"],
     RoleName.AUDITOR: ["audit.view_audit_trail"],
-    # The incentives' pages check the role itself (incentives.permissions).
-    RoleName.INCENTIVE_CLERK: [],
 }
 # Roles that work in the admin site.
 STAFF_ROLES = {RoleName.SYSADMIN, RoleName.SECURITY}

@@ -688,7 +688,7 @@ def application_assess(
         raise PermissionDenied("只有人社局审核员可以核定金额。")
     audit_lock()
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("rule")
         .get(pk=application.pk)
     )

@@ -60,6 +60,7 @@ def test_setup_portal_loads_policy_and_one_demo_account_per_role(capsys):
             "reporter",
             "leader",
             "reporter-edu",
+            "incentive",
             "security",
             "auditor",
         ]

@@ -12,6 +12,7 @@ from accounts.services import roles_ensure, user_create
 from assessment.demo import demo_assessments_create
 from assessment.models import Objection, ObjectionState
 from dispatch.models import ReportingPeriod
+from incentives.defaults import defaults_ensure
 from portal.demo import demo_authors, demo_day, demo_reports_create
 from supervision.demo import demo_supervision_create
 from targets.demo import demo_targets_create
@@ -26,6 +27,7 @@ DEMO_USERS = [
     ("reporter", RoleName.REPORTER, "贵溪市人民政府", "贵溪市填报员(演示)"),
     ("leader", RoleName.LEADER, "贵溪市人民政府", "贵溪市负责人(演示)"),
     ("reporter-edu", RoleName.REPORTER, "市教育局", "市教育局填报员(演示)"),
+    ("incentive", RoleName.INCENTIVE_CLERK, "贵溪市人民政府", "贵溪市激励经办员(演示)"),
     ("security", RoleName.SECURITY, "市人社局", "安全管理员(演示)"),
     ("auditor", RoleName.AUDITOR, "市人社局", "审计管理员(演示)"),
 ]
@@ -40,6 +42,8 @@ class Command(BaseCommand):
     def handle(self, *args, demo: bool, **options):
         with transaction.atomic():
             call_command("loaddata", "departments", verbosity=0)
+            # The finances of the 区(市) need their departments.
+            defaults_ensure()
             call_command("import_policy", str(SOURCE / "skills-yingtan-opinion.txt"))
             call_command(
                 "import_annex",
