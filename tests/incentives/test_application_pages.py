@@ -610,3 +610,20 @@ def test_entry_day_is_today(client, users):
     response = client.get(reverse("incentives:application-create"))
 
     assert response.context["form"]["filed_on"].value() == TODAY
+
+
+def test_the_city_clerk_edits_a_city_level_draft_only(client, users, draft):
+    city = enter(
+        users,
+        actor="city_clerk",
+        area_name=None,
+        id_number=ID_LI,
+        certificate_number="S000036060000999",
+    )
+    client.force_login(users["city_clerk"])
+
+    own = client.get(reverse("incentives:application-edit", args=[city.pk]))
+    guixi = client.get(reverse("incentives:application-edit", args=[draft.pk]))
+
+    assert own.status_code == 200
+    assert guixi.status_code == 403
