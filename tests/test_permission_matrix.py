@@ -1,4 +1,5 @@
-"""Every URL of the portal (the admin site aside, which has its own tests)
+"""Every URL of the portal (the admin site aside, which has its own tests,
+and the incentives, whose matrix is tests/incentives/test_permission_matrix.py)
 requested as anonymous, as each role and as a user of another department,
 with the expected answer for each.
 
@@ -510,8 +511,13 @@ def test_every_url_of_the_portal_is_in_the_matrix():
             elif isinstance(pattern, URLPattern) and pattern.name:
                 yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
+    from tests.incentives.test_permission_matrix import MATRIX as INCENTIVES
+
     exempt = {"login", "logout", "accounts:unlock"}  # tested in tests/accounts
-    assert set(names(get_resolver())) - exempt == set(MATRIX)
+    # The incentives' pages have their roles of their own (the 区(市)
+    # clerks): tests/incentives/test_permission_matrix.py.
+    assert set(names(get_resolver())) - exempt == set(MATRIX) | set(INCENTIVES)
+    assert not set(MATRIX) & set(INCENTIVES)
 
 
 @pytest.mark.django_db

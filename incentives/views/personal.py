@@ -14,8 +14,8 @@ from incentives.services import personal
 
 
 @never_cache
-@login_required
 @require_POST
+@login_required
 def personal_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     if not permissions.can_use(request.user):
         raise PermissionDenied("您的账号没有使用激励奖励的权限。")
