@@ -104,15 +104,32 @@ def annex_import(
     """
     directory = DepartmentDirectory.load()
     unknown: list[str] = []
+    overlaps: list[str] = []
     departments_of: dict[int, list[Department]] = {}
     for row in sheet.rows:
-        departments_of[row.number] = directory.resolve_all(
-            directory.split(row.departments),
-            f"工作表“{sheet.sheet_name}”第{row.row}行“责任部门”列",
-            unknown,
+        where = f"工作表“{sheet.sheet_name}”第{row.row}行"
+        if not row.lead:
+            departments_of[row.number] = directory.resolve_all(
+                directory.split(row.departments), f"{where}“责任部门”列", unknown
+            )
+            continue
+        # 牵头单位 and 配合单位 in two columns: leads first.
+        leads = directory.resolve_all(
+            directory.split(row.lead), f"{where}“牵头单位”列", unknown
         )
+        cooperating = directory.resolve_all(
+            directory.split(row.cooperating), f"{where}“配合单位”列", unknown
+        )
+        overlaps += [
+            f"{where}:“{d}”同时列为牵头单位和配合单位。"
+            for d in cooperating
+            if d in leads
+        ]
+        departments_of[row.number] = leads + [d for d in cooperating if d not in leads]
     if unknown:
         raise ImportFailed(_unknown_departments_message(unknown))
+    if overlaps:
+        raise ImportFailed(overlaps)
 
     report = ImportReport(notes=list(sheet.notes), dry_run=dry_run)
     try:

@@ -3,13 +3,16 @@
 text, title rows above the header; and a header that cannot be read."""
 
 import io
+import re
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from tasks.importers.annex import read_annex
 from tasks.importers.errors import ImportFailed
-from tasks.models import Responsibility, Task
+from tasks.models import Policy, Responsibility, Task
 from tests.conftest import import_annex_file
 
 ROWS = [
@@ -355,3 +358,69 @@ def test_a_variant_sheet_imports_its_tasks_and_departments(departments):
             "task__number", "department__name"
         )
     ) == [(1, "市教育局"), (1, "市人社局"), (2, "市人社局")]
+
+
+LEAD_AND_COOPERATING = ("序号", "重点任务", "工作要求", "牵头单位", "配合单位")
+
+
+def test_an_unknown_name_is_placed_in_its_lead_or_cooperating_column(departments):
+    data = workbook_bytes(
+        [
+            LEAD_AND_COOPERATING,
+            (1, "加强技能人才培养", "扩大职业院校招生规模", "市教育局", "市技能办"),
+            (2, None, "开展企业新型学徒制培训", "市培训局", None),
+        ]
+    )
+
+    with pytest.raises(ImportFailed) as failure:
+        import_annex_file(data)
+
+    assert failure.value.errors[0].splitlines()[1:] == [
+        "工作表“附件”第2行“配合单位”列:“市技能办”",
+        "工作表“附件”第3行“牵头单位”列:“市培训局”",
+    ]
+    assert not Task.objects.exists()
+
+
+def test_a_department_both_lead_and_cooperating_in_a_row_is_refused(departments):
+    data = workbook_bytes(
+        [
+            LEAD_AND_COOPERATING,
+            (1, "加强技能人才培养", "扩大职业院校招生规模", "市教育局", "市教育局"),
+        ]
+    )
+
+    with pytest.raises(ImportFailed) as failure:
+        import_annex_file(data)
+
+    assert failure.value.errors == [
+        "工作表“附件”第2行:“市教育局”同时列为牵头单位和配合单位。"
+    ]
+    assert not Task.objects.exists()
+
+
+def test_the_admin_import_keeps_the_lead_and_cooperating_columns_apart(client, users):
+    """Through the admin's preview the two columns travel separately: an
+    unknown name is placed in its own column."""
+    data = workbook_bytes(
+        [
+            LEAD_AND_COOPERATING,
+            (1, "加强技能人才培养", "扩大职业院校招生规模", "市教育局", "市技能办"),
+        ]
+    )
+    policy = Policy.objects.create(number="鹰府办发〔2099〕1号")
+    client.force_login(users["sysadmin"])
+
+    response = client.post(
+        reverse("admin:tasks_task_import"),
+        {
+            "import_file": SimpleUploadedFile("附件.xlsx", data),
+            "format": "0",
+            "policy": policy.pk,
+        },
+    )
+
+    assert response.context["result"].has_errors()
+    text = re.sub(r"\s+", "", response.content.decode())
+    assert "工作表“附件”第2行“配合单位”列:“市技能办”" in text
+    assert not Task.objects.exists()
