@@ -67,6 +67,12 @@ MAX_NUMBER = 32767  # PositiveSmallIntegerField
 KEY_TASK_MAX_LENGTH = KeyTask._meta.get_field("annex_title").max_length
 DEPARTMENTS_MAX_LENGTH = Task._meta.get_field("departments_text").max_length
 _BRACKETED = re.compile(r"^\((.+)\)$")
+# A row's departments with their roles, as the text's notes give them; how
+# a row of 牵头单位 and 配合单位 columns is kept (Task.departments_text), and
+# read back where a 责任部门 cell is typed so.
+_ROLE_NOTE = re.compile(
+    r"^牵头(?:单位|部门):(?P<lead>[^;]+?);?(?:配合(?:单位|部门):(?P<cooperating>[^;]+?);?)?$"
+)
 
 
 @dataclass
@@ -76,8 +82,9 @@ class AnnexRow:
     key_task: str
     requirement: str
     departments: str
-    # Where the sheet has 牵头单位 and 配合单位 columns: their lists, which
-    # ``departments`` joins, leads first. Empty where it has 责任部门.
+    # Where the sheet has 牵头单位 and 配合单位 columns (or a 责任部门 cell
+    # reads "牵头单位:…;配合单位:…"): their lists, which ``departments``
+    # gives as a role note. Empty where the row gives no roles.
     lead: str = ""
     cooperating: str = ""
     # The sheet's other columns (备注, 完成时限 ...), by header, if filled.
@@ -379,14 +386,13 @@ def _read_rows(
             departments_column = "departments"
             departments = clean_text(cell(row, "departments"))
             empty = "责任部门为空"
+            lead, cooperating = read_role_note(departments) or ("", "")
         else:
             departments_column = "lead"
             lead = clean_text(cell(row, "lead"))
             cooperating = clean_text(cell(row, "cooperating"))
-            departments = "、".join(names for names in (lead, cooperating) if names)
+            departments = role_note(lead, cooperating) if lead else ""
             empty = "牵头单位为空"
-            if not lead:
-                departments = ""
         if not departments:
             errors.append(f"{where(offset, departments_column)}:{empty}。")
         elif problem := _too_long(departments, DEPARTMENTS_MAX_LENGTH):
@@ -418,6 +424,21 @@ def _read_rows(
     if gaps:
         sheet.notes.append("序号不连续,缺少:" + "、".join(str(n) for n in gaps) + "。")
     return sheet
+
+
+def role_note(lead: str, cooperating: str) -> str:
+    """ "牵头单位:市教育局;配合单位:市人社局" (without 配合单位 if none)."""
+    note = f"牵头单位:{lead}"
+    return f"{note};配合单位:{cooperating}" if cooperating else note
+
+
+def read_role_note(text: str) -> tuple[str, str] | None:
+    """The lead and cooperating lists of a role note, or None for a plain
+    list of departments."""
+    match = _ROLE_NOTE.match(name_key(text))
+    if match is None:
+        return None
+    return match["lead"], match["cooperating"] or ""
 
 
 def _as_number(value: object) -> int | None:

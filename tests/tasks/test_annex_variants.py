@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from tasks.importers.annex import read_annex
 from tasks.importers.errors import ImportFailed
-from tasks.models import Policy, Responsibility, Task
-from tests.conftest import import_annex_file
+from tasks.models import Policy, Responsibility, Role, Task
+from tests.conftest import POLICY_NUMBER, import_annex_file, import_policy_text
 
 ROWS = [
     (1, "加强技能人才培养", "扩大职业院校招生规模", "市教育局"),
@@ -90,8 +90,28 @@ def test_lead_and_cooperating_columns_give_each_row_its_roles():
     )
 
     assert [(r.lead, r.cooperating, r.departments) for r in sheet.rows] == [
-        ("市教育局", "市人社局", "市教育局、市人社局"),
-        ("市人社局", "", "市人社局"),
+        ("市教育局", "市人社局", "牵头单位:市教育局;配合单位:市人社局"),
+        ("市人社局", "", "牵头单位:市人社局"),
+    ]
+
+
+def test_a_departments_cell_typed_as_a_role_note_gives_its_roles():
+    sheet = read(
+        [
+            ("序号", "重点任务", "工作要求", "责任单位"),
+            (
+                1,
+                "加强技能人才培养",
+                "扩大招生",
+                "牵头单位：市教育局；配合单位：市人社局",
+            ),
+            (2, None, "开展学徒制培训", "市人社局、市总工会"),
+        ]
+    )
+
+    assert [(r.lead, r.cooperating) for r in sheet.rows] == [
+        ("市教育局", "市人社局"),
+        ("", ""),
     ]
 
 
@@ -424,3 +444,72 @@ def test_the_admin_import_keeps_the_lead_and_cooperating_columns_apart(client, u
     text = re.sub(r"\s+", "", response.content.decode())
     assert "工作表“附件”第2行“配合单位”列:“市技能办”" in text
     assert not Task.objects.exists()
+
+
+def roles() -> list[tuple[int, str, str]]:
+    return list(
+        Responsibility.objects.order_by("task__number", "position").values_list(
+            "task__number", "department__name", "role"
+        )
+    )
+
+
+def test_lead_and_cooperating_columns_set_the_roles_without_a_text(departments):
+    data = workbook_bytes(
+        [
+            LEAD_AND_COOPERATING,
+            (
+                1,
+                "加强技能人才培养",
+                "扩大职业院校招生规模",
+                "市教育局",
+                "市人社局、市总工会",
+            ),
+            (2, None, "开展企业新型学徒制培训", "市人社局", None),
+        ]
+    )
+
+    report = import_annex_file(data)
+
+    assert roles() == [
+        (1, "市教育局", Role.LEAD),
+        (1, "市人社局", Role.COOPERATING),
+        (1, "市总工会", Role.COOPERATING),
+        (2, "市人社局", Role.LEAD),
+    ]
+    assert not any("政策正文尚未导入" in note for note in report.notes)
+    assert Task.objects.get(number=1).departments_text == (
+        "牵头单位:市教育局;配合单位:市人社局、市总工会"
+    )
+
+
+def test_the_annex_roles_win_over_the_text_note_which_is_reported(policy):
+    """Key task 1's note makes 市工信局 and 市教育局 配合; the row makes
+    市工信局 牵头. The row's roles stand, also after the text is loaded again."""
+    data = workbook_bytes(
+        [
+            LEAD_AND_COOPERATING,
+            (
+                1,
+                "培育铜基新材料产业链技能人才",
+                "构建完善评价认定体系",
+                "市工信局",
+                "市教育局",
+            ),
+        ]
+    )
+
+    report = import_annex_file(data)
+    import_policy_text()
+
+    assert "任务1:附件列“市工信局”为牵头,正文分工为配合,以附件为准。" in report.notes
+    assert [r for r in roles() if r[0] == 1] == [
+        (1, "市工信局", Role.LEAD),
+        (1, "市教育局", Role.COOPERATING),
+    ]
+    assert Policy.objects.get(number=POLICY_NUMBER).tasks.count() == 40
+    task_2 = Responsibility.objects.filter(task__number=2, role=Role.LEAD)
+    assert sorted(task_2.values_list("department__name", flat=True)) == [
+        "贵溪市人民政府",
+        "高新区管委会",
+    ]
