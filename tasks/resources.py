@@ -19,7 +19,8 @@ from tasks.services import Action, annex_import, file_digest
 from .importers.annex import AnnexRow, AnnexSheet, read_annex
 from .importers.errors import ImportFailed
 
-HEADERS = ["行号", "序号", "重点任务", "工作要求", "责任部门"]
+# 牵头单位 and 配合单位 are filled where the sheet has them in two columns.
+HEADERS = ["行号", "序号", "重点任务", "工作要求", "责任部门", "牵头单位", "配合单位"]
 IMPORT_TYPES = {
     Action.CREATED: RowResult.IMPORT_TYPE_NEW,
     Action.UPDATED: RowResult.IMPORT_TYPE_UPDATE,
@@ -42,7 +43,15 @@ class AnnexXLSX(XLSX):
         dataset = tablib.Dataset(headers=HEADERS, title=sheet.sheet_name)
         for row in sheet.rows:
             dataset.append(
-                [row.row, row.number, row.key_task, row.requirement, row.departments]
+                [
+                    row.row,
+                    row.number,
+                    row.key_task,
+                    row.requirement,
+                    row.departments,
+                    row.lead,
+                    row.cooperating,
+                ]
             )
         # The digest of what was uploaded travels with the rows.
         dataset.sha256 = file_digest(data)
@@ -133,6 +142,8 @@ class TaskResource(resources.ModelResource):
                     key_task=values[2],
                     requirement=values[3],
                     departments=values[4],
+                    lead=values[5],
+                    cooperating=values[6],
                 )
                 for values in dataset
             ],

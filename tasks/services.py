@@ -18,7 +18,7 @@ from audit.services import audit_record
 from policytext.structure import PolicyText
 from policytext.text import name_key
 
-from .importers.annex import AnnexSheet
+from .importers.annex import AnnexSheet, read_role_note
 from .importers.bulk import update_rows
 from .importers.departments import DepartmentDirectory
 from .importers.errors import ImportFailed
@@ -104,15 +104,32 @@ def annex_import(
     """
     directory = DepartmentDirectory.load()
     unknown: list[str] = []
+    overlaps: list[str] = []
     departments_of: dict[int, list[Department]] = {}
     for row in sheet.rows:
-        departments_of[row.number] = directory.resolve_all(
-            directory.split(row.departments),
-            f"工作表“{sheet.sheet_name}”第{row.row}行“责任部门”列",
-            unknown,
+        where = f"工作表“{sheet.sheet_name}”第{row.row}行"
+        if not row.lead:
+            departments_of[row.number] = directory.resolve_all(
+                directory.split(row.departments), f"{where}“责任部门”列", unknown
+            )
+            continue
+        # 牵头单位 and 配合单位 in two columns: leads first.
+        leads = directory.resolve_all(
+            directory.split(row.lead), f"{where}“牵头单位”列", unknown
         )
+        cooperating = directory.resolve_all(
+            directory.split(row.cooperating), f"{where}“配合单位”列", unknown
+        )
+        overlaps += [
+            f"{where}:“{d}”同时列为牵头单位和配合单位。"
+            for d in cooperating
+            if d in leads
+        ]
+        departments_of[row.number] = leads + [d for d in cooperating if d not in leads]
     if unknown:
         raise ImportFailed(_unknown_departments_message(unknown))
+    if overlaps:
+        raise ImportFailed(overlaps)
 
     report = ImportReport(notes=list(sheet.notes), dry_run=dry_run)
     try:
@@ -183,7 +200,9 @@ def policy_assign_roles(*, policy: Policy) -> list[str]:
 
     A department the annex lists but the note does not keeps the role
     未明确; one the note lists but no annex row of the key task does is
-    reported. Neither is guessed.
+    reported. Neither is guessed. A row that gives roles itself (牵头单位
+    and 配合单位 columns, kept as a role note in departments_text) has
+    them, the text's note differing is reported.
     """
     assignments = list(
         KeyTaskAssignment.objects.filter(key_task__policy=policy).select_related(
@@ -204,15 +223,33 @@ def policy_assign_roles(*, policy: Policy) -> list[str]:
             "task__key_task_id",
             "department__name",
             "task__number",
+            "task__departments_text",
         )
+    )
+    row_roles = _annex_row_roles(
+        {number: text for *_, number, text in responsibilities}
     )
     changed = defaultdict(list)
     listed = defaultdict(set)
     unmatched = defaultdict(list)
-    for pk, current_role, department_id, key_task_id, name, number in responsibilities:
+    differing = []
+    for (
+        pk,
+        current_role,
+        department_id,
+        key_task_id,
+        name,
+        number,
+        _,
+    ) in responsibilities:
         listed[key_task_id].add(department_id)
         role = role_of.get((key_task_id, department_id))
-        if role is None:
+        if number in row_roles:
+            text_role, role = role, row_roles[number].get(department_id)
+            if text_role and text_role != role:
+                differing.append((number, name, role, text_role))
+            role = role or Role.UNSPECIFIED
+        elif role is None:
             role = Role.UNSPECIFIED
             if assigned.get(key_tasks[key_task_id]):
                 unmatched[key_tasks[key_task_id]].append((name, number))
@@ -225,8 +262,13 @@ def policy_assign_roles(*, policy: Policy) -> list[str]:
             Responsibility.objects.filter(pk__in=chunk).update(role=role)
 
     notes = []
-    if responsibilities and not role_of:
+    if not role_of and any(n not in row_roles for *_, n, _ in responsibilities):
         notes.append("政策正文尚未导入:各责任部门的牵头、配合角色待正文导入后确定。")
+    for number, name, role, text_role in sorted(differing):
+        notes.append(
+            f"任务{number}:附件列“{name}”为{Role(role).label},"
+            f"正文分工为{Role(text_role).label},以附件为准。"
+        )
     for key_task, items in sorted(unmatched.items(), key=lambda kv: kv[0].number):
         names = "、".join(f"“{name}”(任务{number})" for name, number in items)
         notes.append(
@@ -244,6 +286,24 @@ def policy_assign_roles(*, policy: Policy) -> list[str]:
                 f"重点任务{key_task.number}:正文分工列出{names},附件对应任务中未列。"
             )
     return notes
+
+
+def _annex_row_roles(text_of: dict[int, str]) -> dict[int, dict[int, str]]:
+    """The department roles that tasks' annex rows give themselves, by task
+    number and department; tasks whose row gives a plain list are absent.
+    The directory is loaded only where a row gives roles."""
+    notes = {n: note for n, text in text_of.items() if (note := read_role_note(text))}
+    if not notes:
+        return {}
+    directory = DepartmentDirectory.load()
+    roles: dict[int, dict[int, str]] = {}
+    for number, (lead, cooperating) in notes.items():
+        roles[number] = {}
+        for names, role in ((cooperating, Role.COOPERATING), (lead, Role.LEAD)):
+            for name in directory.split(names):
+                if department := directory.resolve(name):
+                    roles[number][department.pk] = role
+    return roles
 
 
 def _unknown_departments_message(unknown: list[str]) -> str:

@@ -4,9 +4,17 @@ The sheet has title rows above the header, a 重点任务 column merged over
 the rows of each key task, text wrapped inside words, the header and a key
 task printed again after a page break, and department lists joined by 、 and
 commas of either width.
+
+Offices name the columns differently (工作要求, 具体工作要求, 工作任务,
+主要内容 ...; 责任部门 or 责任单位, or 牵头单位 and 配合单位 in two columns),
+add columns of their own (备注, 完成时限: kept in ``AnnexRow.extra``), keep
+notes on another sheet and type numbers as text ("1", "1.", "(一)"). A
+column that cannot be told is refused with the header as found, never
+guessed; ``mapping`` names it (field → header text) where a person has.
 """
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -21,24 +29,50 @@ from common.files import (
     megabytes,
     unpack_zip_bounded,
 )
-from policytext.text import clean_text, name_key, to_half_width, whole_number
+from policytext.numerals import CHARACTERS as NUMERAL_CHARACTERS
+from policytext.numerals import chinese_number
+from policytext.text import (
+    clean_text,
+    name_key,
+    to_simplified,
+    whole_number,
+)
 from tasks.models import KeyTask, Task
 
 from .errors import ImportFailed
 
+# Each field and the header words that name it, the first as messages
+# give it. 责任部门 is one column, or 牵头单位 and 配合单位 two.
 COLUMNS = {
     "number": ("序号", "编号"),
     "key_task": ("重点任务",),
-    "requirement": ("工作要求", "具体要求", "任务内容"),
+    "requirement": (
+        "工作要求",
+        "具体工作要求",
+        "具体要求",
+        "任务内容",
+        "工作任务",
+        "主要内容",
+    ),
     "departments": ("责任部门", "责任单位"),
+    "lead": ("牵头单位", "牵头部门"),
+    "cooperating": ("配合单位", "配合部门"),
 }
 COLUMN_LABELS = {key: names[0] for key, names in COLUMNS.items()}
+REQUIRED = ("number", "key_task", "requirement")
 HEADER_SEARCH_ROWS = 30
 # What the columns holding them take; a longer value would be cut, or
 # refused by PostgreSQL mid-import.
 MAX_NUMBER = 32767  # PositiveSmallIntegerField
 KEY_TASK_MAX_LENGTH = KeyTask._meta.get_field("annex_title").max_length
 DEPARTMENTS_MAX_LENGTH = Task._meta.get_field("departments_text").max_length
+_BRACKETED = re.compile(r"^\((.+)\)$")
+# A row's departments with their roles, as the text's notes give them; how
+# a row of 牵头单位 and 配合单位 columns is kept (Task.departments_text), and
+# read back where a 责任部门 cell is typed so.
+_ROLE_NOTE = re.compile(
+    r"^牵头(?:单位|部门):(?P<lead>[^;]+?);?(?:配合(?:单位|部门):(?P<cooperating>[^;]+?);?)?$"
+)
 
 
 @dataclass
@@ -48,6 +82,13 @@ class AnnexRow:
     key_task: str
     requirement: str
     departments: str
+    # Where the sheet has 牵头单位 and 配合单位 columns (or a 责任部门 cell
+    # reads "牵头单位:…;配合单位:…"): their lists, which ``departments``
+    # gives as a role note. Empty where the row gives no roles.
+    lead: str = ""
+    cooperating: str = ""
+    # The sheet's other columns (备注, 完成时限 ...), by header, if filled.
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -112,18 +153,54 @@ def open_workbook(data: bytes, file_name: str) -> openpyxl.Workbook:
         raise ImportFailed(f"文件“{file_name}”无法作为 Excel 工作簿读取:{exc}") from exc
 
 
-def read_annex(data: bytes, file_name: str) -> AnnexSheet:
+def read_annex(
+    data: bytes, file_name: str, mapping: dict[str, str] | None = None
+) -> AnnexSheet:
+    """The task rows of the first sheet with a header; a sheet before it
+    without one (说明, 填表须知) is skipped, any after it is not read.
+
+    ``mapping`` gives a field's column by its header text ({"requirement":
+    "推进举措"}), for columns a person has matched by hand; the other
+    fields are found by their usual names.
+    """
+    wanted = _checked_mapping(mapping or {})
     workbook = open_workbook(data, file_name)
     for worksheet in workbook.worksheets:
         grid = _grid(worksheet)
-        header = _find_header(grid)
+        header = _find_header(worksheet.title, grid, wanted)
         if header is not None:
             return _read_rows(worksheet.title, grid, *header)
     names = "、".join(f"“{ws.title}”" for ws in workbook.worksheets)
+    if wanted:
+        texts = "".join(f"“{text}”" for text in wanted.values())
+        raise ImportFailed(
+            f"文件“{file_name}”的工作表({names})中没有找到同时包含{texts}的表头行。"
+        )
     raise ImportFailed(
         f"文件“{file_name}”的工作表({names})中没有找到表头行:表头应包含"
         "“序号”“重点任务”“工作要求”“责任部门”四列。"
     )
+
+
+def _checked_mapping(mapping: dict[str, str]) -> dict[str, str]:
+    """The mapping with its header texts as compared; an unknown field or
+    an empty text is refused, as is one text given to two fields."""
+    errors = []
+    wanted: dict[str, str] = {}
+    for field_name, text in mapping.items():
+        if field_name not in COLUMNS:
+            known = "、".join(f"“{k}”({COLUMN_LABELS[k]})" for k in COLUMNS)
+            errors.append(f"列对应中的字段“{field_name}”不存在,可用字段为:{known}。")
+        elif not _header_key(text):
+            errors.append(f"列对应中“{COLUMN_LABELS[field_name]}”的表头文字为空。")
+        else:
+            wanted[field_name] = clean_text(text)
+    keys = [_header_key(text) for text in wanted.values()]
+    for key in sorted({k for k in keys if keys.count(k) > 1}):
+        errors.append(f"列对应中表头“{key}”被指定给了多个字段。")
+    if errors:
+        raise ImportFailed(errors)
+    return wanted
 
 
 def _grid(worksheet) -> list[list[object]]:
@@ -138,57 +215,135 @@ def _grid(worksheet) -> list[list[object]]:
     return grid
 
 
-def _find_header(grid) -> tuple[int, dict[str, int]] | tuple[int, dict, list] | None:
-    """The header row (1-based) and column of each field, if the sheet has
-    one. A row naming 序号 and 工作要求 is taken as the header; fields it
-    lacks are reported by the caller."""
-    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        keys = [name_key(clean_text(value)) for value in row]
-        if not ({"序号", "编号"} & set(keys)):
-            continue
-        columns: dict[str, int] = {}
-        for field_name, names in COLUMNS.items():
-            for position, key in enumerate(keys):
-                if key in names:
-                    columns[field_name] = position
-                    break
-        if len(columns) >= 2:
-            return index + 1, columns
+def _header_key(value: object) -> str:
+    """A header cell as compared: "序 号", "责任\\n单位", "工作要求:",
+    "*牵头單位" are 序号, 责任单位, 工作要求, 牵头单位."""
+    return to_simplified(name_key(clean_text(value))).strip("*:")
+
+
+def _find_header(sheet_name: str, grid, wanted: dict[str, str]):
+    """The header row (1-based) and the column of each field, or None if
+    the sheet has no header.
+
+    A row is taken as the header where it names the 序号 column or two of
+    the fields (with ``wanted``: every header text it gives). If it lacks
+    a field, or names one twice, the import is refused with the row as
+    found, unless the row below it is a complete header (a two-row header:
+    责任单位 merged over 牵头单位 and 配合单位).
+    """
+    rows = grid[:HEADER_SEARCH_ROWS]
+    for index, row in enumerate(rows):
+        keys = [_header_key(value) for value in row]
+        if wanted:
+            if not {_header_key(t) for t in wanted.values()} <= set(keys):
+                continue
+        else:
+            found = {f for f, names in COLUMNS.items() if set(names) & set(keys)}
+            if "number" not in found and len(found) < 2:
+                continue
+        columns, problems = _columns(keys, wanted)
+        if not problems:
+            return index + 1, columns, _header_texts(row)
+        if index + 1 < len(rows):
+            below = [_header_key(value) for value in rows[index + 1]]
+            below_columns, below_problems = _columns(below, wanted)
+            if not below_problems:
+                return index + 2, below_columns, _header_texts(rows[index + 1])
+        cells = "、".join(
+            f"{get_column_letter(position + 1)}列“{text}”"
+            for position, text in enumerate(clean_text(v) for v in row)
+            if text
+        )
+        place = f"工作表“{sheet_name}”第{index + 1}行的表头"
+        raise ImportFailed(
+            [place + problem for problem in problems] + [f"该行表头各列为:{cells}。"]
+        )
     return None
 
 
-def _read_rows(sheet_name: str, grid, header_row: int, columns) -> AnnexSheet:
-    sheet = AnnexSheet(sheet_name=sheet_name)
-    missing = [COLUMN_LABELS[key] for key in COLUMNS if key not in columns]
-    if missing:
-        raise ImportFailed(
-            f"工作表“{sheet_name}”第{header_row}行的表头缺少"
-            + "、".join(f"“{name}”" for name in missing)
-            + "列。"
+def _columns(keys: list[str], wanted: dict[str, str]):
+    """The column of each field in a header row, and what is wrong: a
+    field no column names, or one that two columns name."""
+    columns: dict[str, int] = {}
+    problems: list[str] = []
+    for field_name, text in wanted.items():
+        positions = [p for p, key in enumerate(keys) if key == _header_key(text)]
+        columns[field_name] = positions[0]
+        if len(positions) > 1:
+            shown = "、".join(f"{get_column_letter(p + 1)}列" for p in positions)
+            problems.append(f"有多列名为“{text}”({shown}),无法确定使用哪一列。")
+    taken = set(columns.values())
+    ambiguous: set[str] = set()
+    for field_name, names in COLUMNS.items():
+        if field_name in columns:
+            continue
+        positions = [p for p, key in enumerate(keys) if key in names and p not in taken]
+        if len(positions) > 1:
+            ambiguous.add(field_name)
+            shown = "、".join(
+                f"{get_column_letter(p + 1)}列“{keys[p]}”" for p in positions
+            )
+            problems.append(
+                f"有多列可作为“{COLUMN_LABELS[field_name]}”列({shown}),"
+                "无法确定使用哪一列。"
+            )
+        elif positions:
+            columns[field_name] = positions[0]
+    missing = [f for f in REQUIRED if f not in columns and f not in ambiguous]
+    if "departments" in columns and {"lead", "cooperating"} & set(columns):
+        problems.append(
+            "既有“责任部门”列,又有“牵头单位”或“配合单位”列,无法确定各部门的角色。"
         )
-    header_keys = [name_key(clean_text(v)) for v in grid[header_row - 1]]
+    elif not {"departments", "lead"} & (set(columns) | ambiguous):
+        missing.append("departments")
+    for field_name in missing:
+        names = "”“".join(COLUMNS[field_name])
+        if field_name == "departments":
+            names += "”,或“牵头单位”与“配合单位”两列"
+            problems.append(f"缺少“责任部门”列(可写作“{names})。")
+        else:
+            problems.append(f"缺少“{COLUMN_LABELS[field_name]}”列(可写作“{names}”)。")
+    return columns, problems
+
+
+def _header_texts(row: list[object]) -> dict[int, str]:
+    return {p: text for p, text in enumerate(clean_text(v) for v in row) if text}
+
+
+def _read_rows(
+    sheet_name: str, grid, header_row: int, columns, header_texts
+) -> AnnexSheet:
+    sheet = AnnexSheet(sheet_name=sheet_name)
+    header_keys = [_header_key(v) for v in grid[header_row - 1]]
+    number_key = header_keys[columns["number"]]
+    extra_columns = {
+        p: text for p, text in header_texts.items() if p not in columns.values()
+    }
     errors: list[str] = []
     first_row_of: dict[int, int] = {}
     too_long: set[str] = set()
     key_task = ""
 
     def cell(row: list[object], field_name: str) -> object:
-        position = columns[field_name]
+        position = columns.get(field_name)
+        if position is None:
+            return None
         return row[position] if position < len(row) else None
 
     def where(row_number: int, field_name: str) -> str:
         letter = get_column_letter(columns[field_name] + 1)
-        return (
-            f"工作表“{sheet_name}”第{row_number}行"
-            f"“{COLUMN_LABELS[field_name]}”列({letter}列)"
-        )
+        label = header_texts.get(columns[field_name]) or COLUMN_LABELS[field_name]
+        if _header_key(label) in COLUMNS[field_name]:
+            label = COLUMN_LABELS[field_name]  # 序 号, 责任单位: as before
+        return f"工作表“{sheet_name}”第{row_number}行“{label}”列({letter}列)"
 
     for offset, row in enumerate(grid[header_row:], start=header_row + 1):
         values = [clean_text(v) for v in row]
         if not any(values):
             continue
-        if [name_key(v) for v in values] == header_keys:
-            continue  # the header printed again after a page break
+        keys = [_header_key(v) for v in row]
+        if keys == header_keys or _header_key(cell(row, "number")) == number_key:
+            continue  # the header, or its 序号 row, printed again after a break
         raw_number = cell(row, "number")
         number = _as_number(raw_number)
         if number is None or not 0 < number <= MAX_NUMBER:
@@ -224,13 +379,24 @@ def _read_rows(sheet_name: str, grid, header_row: int, columns) -> AnnexSheet:
             )
             continue
         requirement = clean_text(cell(row, "requirement"))
-        departments = clean_text(cell(row, "departments"))
         if not requirement:
             errors.append(f"{where(offset, 'requirement')}:工作要求为空。")
+        lead = cooperating = ""
+        if "departments" in columns:
+            departments_column = "departments"
+            departments = clean_text(cell(row, "departments"))
+            empty = "责任部门为空"
+            lead, cooperating = read_role_note(departments) or ("", "")
+        else:
+            departments_column = "lead"
+            lead = clean_text(cell(row, "lead"))
+            cooperating = clean_text(cell(row, "cooperating"))
+            departments = role_note(lead, cooperating) if lead else ""
+            empty = "牵头单位为空"
         if not departments:
-            errors.append(f"{where(offset, 'departments')}:责任部门为空。")
+            errors.append(f"{where(offset, departments_column)}:{empty}。")
         elif problem := _too_long(departments, DEPARTMENTS_MAX_LENGTH):
-            errors.append(f"{where(offset, 'departments')}:责任部门{problem}。")
+            errors.append(f"{where(offset, departments_column)}:责任部门{problem}。")
             departments = ""
         if requirement and departments:
             sheet.rows.append(
@@ -240,6 +406,13 @@ def _read_rows(sheet_name: str, grid, header_row: int, columns) -> AnnexSheet:
                     key_task=key_task,
                     requirement=requirement,
                     departments=departments,
+                    lead=lead,
+                    cooperating=cooperating,
+                    extra={
+                        text: values[p]
+                        for p, text in extra_columns.items()
+                        if p < len(values) and values[p]
+                    },
                 )
             )
     if errors:
@@ -253,11 +426,38 @@ def _read_rows(sheet_name: str, grid, header_row: int, columns) -> AnnexSheet:
     return sheet
 
 
+def role_note(lead: str, cooperating: str) -> str:
+    """ "牵头单位:市教育局;配合单位:市人社局" (without 配合单位 if none)."""
+    note = f"牵头单位:{lead}"
+    return f"{note};配合单位:{cooperating}" if cooperating else note
+
+
+def read_role_note(text: str) -> tuple[str, str] | None:
+    """The lead and cooperating lists of a role note, or None for a plain
+    list of departments."""
+    match = _ROLE_NOTE.match(name_key(text))
+    if match is None:
+        return None
+    return match["lead"], match["cooperating"] or ""
+
+
 def _as_number(value: object) -> int | None:
-    if isinstance(value, str):
-        value = to_half_width(clean_text(value)).removesuffix(".")
-        value = value.removesuffix("\u3001")
-    return whole_number(value)
+    """A task number as typed: 3, "3", "3.", "3、", "(3)"; a Chinese
+    numeral only where marked as a number, "(三)" or "三、" (a bare "三"
+    may be a slip and is refused)."""
+    if not isinstance(value, str):
+        return whole_number(value)
+    text = name_key(value)
+    marked = text.endswith("\u3001")
+    text = text.removesuffix(".").removesuffix("\u3001")
+    if bracketed := _BRACKETED.match(text):
+        text, marked = bracketed.group(1), True
+    if marked and text and set(text) <= set(NUMERAL_CHARACTERS):
+        try:
+            return chinese_number(text)
+        except ValueError:
+            return None
+    return whole_number(text)
 
 
 def _too_long(text: str, limit: int) -> str | None:

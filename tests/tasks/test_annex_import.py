@@ -887,12 +887,30 @@ def without(cell: str) -> bytes:
 def test_missing_column_names_the_sheet_row_and_column(departments):
     errors = import_failure(without("D3"))
 
-    assert errors == [f"工作表“{SHEET}”第3行的表头缺少“责任部门”列。"]
+    assert errors == [
+        f"工作表“{SHEET}”第3行的表头缺少“责任部门”列(可写作“责任部门”“责任单位”,"
+        "或“牵头单位”与“配合单位”两列)。",
+        "该行表头各列为:A列“序号”、B列“重点任务”、C列“工作要求”。",
+    ]
+    assert counts() == NOTHING
+
+
+def test_a_header_without_its_number_column_names_the_headers_found(departments):
+    errors = import_failure(without("A3"))
+
+    assert errors == [
+        f"工作表“{SHEET}”第3行的表头缺少“序号”列(可写作“序号”“编号”)。",
+        "该行表头各列为:B列“重点任务”、C列“工作要求”、D列“责任部门”。",
+    ]
     assert counts() == NOTHING
 
 
 def test_a_sheet_without_a_header_row_says_which_columns_are_expected(departments):
-    errors = import_failure(without("A3"))
+    workbook = real_workbook()
+    for cell in ("A3", "B3", "C3"):
+        workbook.active[cell] = None
+
+    errors = import_failure(to_bytes(workbook))
 
     assert errors == [
         f"文件“annex.xlsx”的工作表(“{SHEET}”)中没有找到表头行:表头应包含"
