@@ -724,8 +724,13 @@ def demo_load(*, today: datetime.date, actor_map) -> DemoResult | None:
     ``reviewer`` (required: the 人社局审核员) and the clerks
     ``clerk_guixi``, ``clerk_yujiang``, ``clerk_yuehu``, ``clerk_city``
     (each made as an author account when not given). None, and nothing
-    written, when applications exist already."""
+    written, when applications exist already or when ``today`` is too
+    early for the story (its first filing before the policy's rules)."""
     if Application.objects.exists():
+        return None
+    if _back(today, max(FILED.values())) < POLICY_START:
+        # Its story needs the awards in force for its whole length: before
+        # that no award could have been applied for.
         return None
     defaults_ensure()
     holidays_ensure()

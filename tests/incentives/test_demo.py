@@ -229,3 +229,29 @@ def test_demo_just_after_the_spring_festival(incentive_defaults, incentive_users
         Decimal("0"),
         Decimal("7300"),
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "today", [datetime.date(2022, 6, 1), datetime.date(2023, 3, 1)]
+)
+def test_demo_writes_nothing_before_the_awards_were_in_force(
+    incentive_defaults, incentive_users, today
+):
+    """The story's first filing would come before 2023-02-13."""
+    from incentives.models import Application, Publicity
+
+    assert load(incentive_users, today) is None
+    assert not Application.objects.exists()
+    assert not Publicity.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_tells_its_story_once_the_awards_were_in_force_long_enough(
+    incentive_defaults, incentive_users
+):
+    from incentives.models import Application
+
+    assert load(incentive_users, datetime.date(2023, 6, 1)) is not None
+    assert Application.objects.filter(filed_on__gte=datetime.date(2023, 2, 13)).count()
+    assert not Application.objects.filter(filed_on__lt=datetime.date(2023, 2, 13))
