@@ -36,6 +36,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from common.spreadsheets import escape_formula, normalise_text
 from incentives import crypto, permissions
+from incentives.feeds import feed_readings
 from incentives.models import (
     ApplicationState,
     Budget,
@@ -556,4 +557,10 @@ def batch_settle(
             "failed_amount": money(sum((r.line.amount for r in failed), Decimal(0))),
         },
     )
+    # The targets counted from the awards paid (incentives.feeds): the
+    # readings this import added, when it added any.
+    if paid:
+        fed = [r for r in feed_readings(today=today, actor=actor) if r.reading]
+        if fed:
+            summary["fed"] = fed
     return summary

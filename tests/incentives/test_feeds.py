@@ -144,3 +144,32 @@ def test_the_command_without_feeds_says_so(incentive_defaults):
     out = io.StringIO()
     call_command("incentives_feed_targets", "--today", "2025-06-30", stdout=out)
     assert out.getvalue().strip() == "没有设置读数来源的目标。"
+
+
+@pytest.mark.django_db
+def test_a_results_import_feeds_the_target_with_the_people_it_paid(
+    feed, incentive_defaults, incentive_users
+):
+    from incentives.services.payments import batch_create, batch_export, batch_settle
+
+    from .payment_data import approved, budget_set, sheet
+    from .payment_data import finance as finance_named
+
+    reviewer = incentive_users["reviewer"]
+    guixi = finance_named()
+    budget_set(guixi, 100_000)
+    application = approved(finance=guixi, amount=2000, actor=reviewer)
+    batch = batch_create(
+        finance=guixi, month=D(2025, 6, 1), actor=reviewer, today=TODAY
+    )
+    batch_export(batch=batch, actor=reviewer, reveal_reason="交建设银行代发")
+    summary = batch_settle(
+        batch=batch,
+        data=sheet([(application.number, 2000, "成功", "", "2025-06-27")]),
+        file_name="回盘.xlsx",
+        actor=reviewer,
+        today=TODAY,
+    )
+    reading = Reading.objects.get(target=feed.target, note=FEED_NOTE)
+    assert (reading.value, reading.as_of) == (Decimal(1), TODAY)
+    assert [r.reading for r in summary["fed"]] == [reading]
