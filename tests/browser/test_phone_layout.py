@@ -130,6 +130,7 @@ def main_pages() -> list[tuple[str | None, str, str]]:
     from bulletins.models import Bulletin
     from dispatch.models import ProgressReport
     from dispatch.selectors import current_period
+    from incentives.models import Application, ApplicationState, PaymentBatch, Publicity
     from supervision.models import Problem, ProblemState, Round, Visit
     from targets.models import ReviewStatus, Target
     from tasks.models import Department
@@ -168,6 +169,26 @@ def main_pages() -> list[tuple[str | None, str, str]]:
     draft_scheme = Scheme.objects.get(assessment__isnull=True)
     indicator = draft_scheme.indicators.order_by("-position").first()
     own_sheet = reviewing.sheets.get(department=guixi)
+    # The demo's incentives: the reviewer's application waits for the 复审
+    # (its move forms and the fact form shown), the 贵溪市 clerk's was paid
+    # (its whole history and shares); the 公示 in progress, with its
+    # objection forms; 贵溪市财政's batch, a line failed; the batch waiting
+    # for the bank's results, whose settle page has its upload form.
+    second = (
+        Application.objects.filter(state=ApplicationState.SECOND_REVIEW)
+        .order_by("number")
+        .first()
+    )
+    paid = (
+        Application.objects.filter(area=guixi, state=ApplicationState.PAID)
+        .order_by("number")
+        .first()
+    )
+    publicity = Publicity.objects.get(state=Publicity.State.OPEN)
+    batch = (
+        PaymentBatch.objects.filter(finance__area=guixi).order_by("sequence").first()
+    )
+    exported = PaymentBatch.objects.get(state=PaymentBatch.State.EXPORTED)
     return [
         (None, "登录", "/login/"),
         (None, "公开页", "/public/"),
@@ -235,6 +256,22 @@ def main_pages() -> list[tuple[str | None, str, str]]:
         ("reporter", "本单位考核", "/assessment/"),
         ("reporter", "本单位得分", own_sheet.get_absolute_url()),
         ("reporter", "本单位申诉", "/assessment/objections/"),
+        ("reviewer", "奖励申请", "/incentives/"),
+        ("reviewer", "奖励申请详情", second.get_absolute_url()),
+        ("reviewer", "奖励公示", publicity.get_absolute_url()),
+        ("reviewer", "发布公示", "/incentives/publicity/new/"),
+        ("reviewer", "发放批次", "/incentives/payments/"),
+        ("reviewer", "发放批次详情", batch.get_absolute_url()),
+        ("reviewer", "导入发放结果", f"/incentives/payments/{exported.pk}/settle/"),
+        ("reviewer", "资金台账", "/incentives/ledger/"),
+        ("clerk-guixi", "本区奖励申请", "/incentives/"),
+        ("clerk-guixi", "录入奖励申请", "/incentives/new/"),
+        ("clerk-guixi", "本区奖励申请详情", paid.get_absolute_url()),
+        ("clerk-guixi", "本区奖励公示", publicity.get_absolute_url()),
+        ("clerk-guixi", "本区发放批次详情", batch.get_absolute_url()),
+        ("clerk-guixi", "本区资金台账", "/incentives/ledger/"),
+        (None, "奖励公示公开", "/public/incentives/"),
+        (None, "公开奖励公示", f"/public/incentives/{publicity.pk}/"),
     ]
 
 
