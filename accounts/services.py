@@ -68,12 +68,16 @@ def user_create(
     """A user with one role; an existing username is left as it is.
 
     The password is one someone else chose, so by default the user must
-    replace it at the first sign-in.
+    replace it at the first sign-in. The role's group is made, with every
+    other, when it does not exist yet (``roles_ensure``, which setup_portal
+    runs at each start to bring their permissions up to date).
     """
-    groups = roles_ensure()
     user = User.objects.filter(username=username).first()
     if user is not None:
         return user
+    group = Group.objects.filter(name=RoleName(role).label).first()
+    if group is None:
+        group = roles_ensure()[role]
     user = User(
         username=username,
         department=department,
@@ -83,7 +87,7 @@ def user_create(
     )
     user.set_password(password)
     user.save()
-    user.groups.set([groups[role]])
+    user.groups.set([group])
     audit_record(
         action=AuditAction.ACCOUNT_CREATE,
         obj=user,
