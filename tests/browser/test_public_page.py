@@ -73,7 +73,9 @@ def test_visitor_reads_the_targets_and_their_status_without_signing_in(page, pub
     # A visitor's menu holds the public page and nothing inside the portal.
     nav = page.get_by_role("navigation", name="主导航")
     expect(nav.get_by_role("link")).to_have_text(["公开进展"])
-    # Inside the page, only the published bulletins are linked.
+    # Inside the page, only the published bulletins and the awards' 公示
+    # are linked.
     links = page.locator("main a")
-    expect(links).to_have_count(1)
-    expect(links).to_have_attribute("href", "/public/bulletins/")
+    expect(links).to_have_count(2)
+    expect(links.nth(0)).to_have_attribute("href", "/public/bulletins/")
+    expect(links.nth(1)).to_have_attribute("href", "/public/incentives/")

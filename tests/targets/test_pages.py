@@ -476,6 +476,7 @@ def test_public_page_shows_accepted_targets_and_nothing_internal(
         reverse("public"),
         reverse("login"),
         reverse("public-bulletins:list"),
+        reverse("public-incentives:list"),
     }
     assert "style=" not in page
 
