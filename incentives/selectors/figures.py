@@ -46,6 +46,7 @@ from incentives.models import (
     PaymentLine,
     Share,
 )
+from incentives.selectors.publicity import amount_text
 
 S = ApplicationState
 
@@ -407,11 +408,9 @@ def figure_years(*, user=None, today: datetime.date) -> list[int]:
 
 
 def format_yuan(amount) -> str:
-    """2200 → "2,200", 2200.5 → "2,200.50"."""
-    amount = Decimal(amount or 0)
-    if amount == amount.to_integral_value():
-        return f"{amount:,.0f}"
-    return f"{amount:,.2f}"
+    """2200 → "2,200", 2200.5 → "2,200.50", nothing → "0": the 公示's own
+    way of writing an amount."""
+    return amount_text(Decimal(amount or 0))
 
 
 __all__ = [

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -77,15 +76,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.application_list(user=user, filters=filters), PER_PAGE
     ).get_page(request.GET.get("page"))
-    # The counts per state, under the other filters: the state chips.
-    counted = dict(
-        selectors.application_list(
-            user=user, filters={k: v for k, v in filters.items() if k != "state"}
-        )
-        .order_by()
-        .values_list("state")
-        .annotate(n=Count("pk"))
-    )
+    counted = selectors.application_state_counts(user=user, filters=filters)
     return render(
         request,
         "incentives/applications/application_list.html",
