@@ -23,6 +23,11 @@ class Policy(models.Model):
     repealed_on = models.DateField("废止日期", null=True, blank=True)
     validity = models.CharField("有效性", max_length=32, blank=True)
     text = models.TextField("正文", blank=True)
+    published = models.BooleanField(
+        "在公众页公开",
+        default=True,
+        help_text="公开后,公众可在“公众查看”页看到这份政策的目标与进展。",
+    )
 
     objects = PolicyManager()
 
