@@ -112,6 +112,9 @@ _TABLE_COLUMN = re.compile(
     r"|完成时限|完成时间|时间节点|备注"
 )
 _TABLE_HEADER = re.compile(r"^序号")
+# A header cell is short and names one column, maybe with a qualifier
+# ("主要工作任务", "具体责任单位"); the column is the name it ends with.
+_HEADER_CELL = re.compile(rf"^[{_CJK}]{{0,4}}?(?P<column>{_TABLE_COLUMN.pattern})$")
 _ROW_NUMBER = re.compile(r"^\d{1,3}$")
 _INHERITED = re.compile(
     r"以下(?:各项)?(?:任务|工作|事项)均(?:涉及|需|由|包括)(?P<units>[^,;\u3002]+)"
@@ -349,6 +352,10 @@ class _DocumentReader:
             if found and "".join(found) == line:
                 self.columns.extend(found)  # the header's next cells
                 return True
+            cell = _HEADER_CELL.match(line)
+            if cell:
+                self.columns.append(cell["column"])  # "主要工作任务"
+                return True
         if _ROW_NUMBER.match(line):
             while stack and stack[-1] is self.row:
                 stack.pop()
@@ -451,6 +458,9 @@ class _DocumentReader:
                             notes.append((opened, index + 1))
                 else:
                     folded[index] = " "  # a bracket the wrapper left unopened
+        # "(责任单位:省大数据局、省工业和" at the end of the text: the text
+        # breaks off inside the note, and its last name may be cut
+        broken_off = bool(depth_stack) and not self.clean.text[end:].strip()
         for opened in depth_stack:
             folded[opened] = " "  # a bracket the wrapper left unclosed
         inline = _INLINE_LABEL.search("".join(folded))
@@ -459,7 +469,11 @@ class _DocumentReader:
             at = inline.start(1)
             inside = any(a <= at < b for a, b in notes)
             if not inside and self._role_note(
-                owner, start + at, end, self.clean.text[start + at : end]
+                owner,
+                start + at,
+                end,
+                self.clean.text[start + at : end],
+                broken_off=broken_off and depth_stack[0] < at,
             ):
                 folded[at:] = [" "] * (len(folded) - at)
         for note_start, note_end in notes:
@@ -473,7 +487,13 @@ class _DocumentReader:
                 index += 1
         self._targets(owner, start, "".join(folded))
 
-    def _role_note(self, item: Item, start: int, end: int, note: str = "") -> bool:
+    def _role_note(
+        self, item: Item, start: int, end: int, note: str = "", *, broken_off=False
+    ) -> bool:
+        """Read a role note to its item. Its units end with its first
+        sentence: "…数据管理部门。除专门列出外,以下任务均涉及…" goes on in
+        prose. Where the text breaks off inside the note, its last name is
+        kept only if it ends as a unit's name does."""
         folded, clean = self.folded[start:end], self.clean.text[start:end]
         labels = list(_ROLE_LABEL.finditer(folded))
         roles: list[tuple[str, str]] = []
@@ -501,7 +521,11 @@ class _DocumentReader:
                 if not tail or not tail.start():
                     return False
                 roles.append(("", clean[: tail.start()]))
-        names = [(label, _names(text)) for label, text in roles]
+        names = [(label, _names(text.split("\u3002", 1)[0])) for label, text in roles]
+        if broken_off and names and names[-1][1]:
+            last = names[-1][1][-1]
+            if not (_UNIT_END.search(last) or _PLACE_END.search(last)):
+                names[-1][1].pop()
         if not any(found for _, found in names):
             return False
         item.notes.append(note or self.clean.text[start - 1 : end + 1])

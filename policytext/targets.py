@@ -111,6 +111,7 @@ COUNT_UNITS = (
     "间",
     "张",
     "亩",
+    "架",
     "倍",
 )
 _EXCLUDED_UNITS = {
@@ -168,6 +169,12 @@ _GENERAL_TAIL_WORDS = sorted([*_TAIL_WORDS, "超"], key=len, reverse=True)
 _AT_LEAST_WORDS = ("不少于", "不低于", "至少", "超过", "突破", "超", "高于", "多于")
 _GROWTH = re.compile(r"(增长|增速|涨幅|增幅|降幅|下降|降低|减少)(率)?(为|达到|达)?$")
 _CONTROL = re.compile(r"控制在$")
+# "50%的城市社区建成综合体": a share of a set that reaches a state is a level
+# to reach, though no comparator word stands before it ("50%的政策", "30%
+# 的资金用于" are not).
+_SHARE_REACHING = re.compile(
+    r"^的[^,;:]{1,20}?(建成|达到|达标|实现|完成|具备|覆盖|建立|配备|通过|拥有)"
+)
 _SCOPE_AFTER = re.compile(r"^\(含\)")
 _CONDITION_BEFORE = re.compile(r"(?:^|[,;])对[^,;]*$")
 _SPENDING_AFTER = re.compile(r"^(的)?(资金|经费)?用于")
@@ -732,6 +739,7 @@ class _Reader:
                     or token.upper
                     or any(_is_comparator(word) for word in words)
                     or (general and "超" in words)
+                    or (general and _SHARE_REACHING.match(clause[token.end :]))
                 ):
                     # "30%抵免", "上浮10%": rules, not levels to reach.
                     self.excluded.append((clause[token.start : token.end], "rule"))

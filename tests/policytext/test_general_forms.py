@@ -140,6 +140,29 @@ def test_units_a_note_gives_to_all_the_following_items():
     ]
 
 
+def test_a_role_note_ends_with_its_first_sentence():
+    """What follows a 。 inside the note is prose, not more units; here it
+    is a note for the following items."""
+    text = (
+        "1.建设算力网络。(责任单位:市大数据局,各县区数据管理部门。除专门列出外,"
+        "以下任务均涉及各县区数据管理部门,不再重复)\n"
+        "2.建设数据集。(责任单位:市数据集团)"
+    )
+    assert roles(text) == [
+        ("1.", ["市大数据局", "各县区数据管理部门"], []),
+        ("2.", ["市数据集团", "各县区数据管理部门"], []),
+    ]
+
+
+def test_the_last_name_of_a_note_the_text_breaks_off_in_is_kept_if_whole():
+    cut = "1.推广应用。(责任单位:市大数据局、市科技局、市工业和"
+    assert roles(cut) == [("1.", ["市大数据局", "市科技局"], [])]
+    whole = "1.推广应用。(责任单位:市大数据局、市科技局"
+    assert roles(whole) == [("1.", ["市大数据局", "市科技局"], [])]
+    closed = "1.推广应用。(责任单位:市大数据局、市工业和信息化局)\n2.其他。"
+    assert roles(closed) == [("1.", ["市大数据局", "市工业和信息化局"], [])]
+
+
 def test_a_bracket_without_role_words_is_no_role_note():
     text = "1.各类职业院校(含技工院校,下同)达到14所。"
     assert roles(text) == []
@@ -200,6 +223,21 @@ def test_levels_and_shares_in_per_cent_are_not_relative():
         (Decimal(6), "about", None, False),
         (Decimal(35), "about", None, False),
     ]
+
+
+def test_racks_are_counted_in_jia():
+    text = "2022年,数据中心标准机架数达到15万架。"
+    assert targets(text) == [(Decimal(150000), "=", datetime.date(2022, 12, 31), False)]
+
+
+def test_a_share_of_a_set_that_reaches_a_state_is_a_target():
+    """No comparator word stands before 50%, but the share of the
+    communities that are to be built up is a level to reach; a rate cut
+    (下调费率50%的政策) and a spending share stay rules."""
+    text = "到2027年底前,确保成华区50%的城市社区建成完备的社区服务综合体。"
+    assert targets(text) == [(Decimal(50), "=", datetime.date(2027, 12, 31), False)]
+    assert targets("阶段性下调工伤保险费率50%的政策。") == []
+    assert targets("30%的资金用于人才培养。") == []
 
 
 def test_reaching_100_per_cent_is_an_exact_share():
@@ -387,6 +425,17 @@ def test_a_table_flattened_to_one_cell_a_line():
         (Decimal(10), "一、2"),
     ]
     assert document.items[-1].path_label == "二、"
+
+
+def test_a_table_header_cell_with_a_qualifier_names_its_column():
+    """ "主 要 工 作 任 务" is the task column, so the next cell of a row is
+    the task and the one after it the 责任单位."""
+    text = (
+        "序号\n主 要 工 作 任 务\n责任单位\n1\n地区生产总值增长6%左右。\n市发展改革委\n"
+    )
+    document = read_document(text)
+    assert [(i.path_label, i.lead) for i in document.roles] == [("1", ["市发展改革委"])]
+    assert targets(text) == [(Decimal(6), "about", None, True)]
 
 
 def test_document_number_is_read_where_there_is_one():
