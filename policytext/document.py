@@ -18,7 +18,12 @@ item's text. Role notes:
   cooperating);
 - (X、Y负责) and (X牵头,Y按职责分工负责) without role words;
 - a document that says once 列第一位者为牵头单位: the first of a note
-  without role words leads, the others cooperate.
+  without role words leads, the others cooperate;
+- a heading 一、X牵头工作(8项): X leads each item under it that has no
+  role note of its own.
+
+A role note's units end with its first sentence; where the text breaks off
+inside a note, its last name is kept only if it ends as a unit's name does.
 """
 
 import datetime
@@ -118,6 +123,12 @@ _HEADER_CELL = re.compile(rf"^[{_CJK}]{{0,4}}?(?P<column>{_TABLE_COLUMN.pattern}
 _ROW_NUMBER = re.compile(r"^\d{1,3}$")
 _INHERITED = re.compile(
     r"以下(?:各项)?(?:任务|工作|事项)均(?:涉及|需|由|包括)(?P<units>[^,;\u3002]+)"
+)
+# "一、县示范区管委会牵头工作(8项)": a heading that names the unit leading
+# its part; each item under it without a role note of its own is led by it.
+_HEADING_LEAD = re.compile(
+    rf"^(?P<units>[{_CJK}、]{{2,40}}?)牵头(?:的)?(?:工作|任务|事项|项目)?"
+    r"(?:\(\d{1,3}项\))?$"
 )
 _FIRST_LEADS = re.compile(r"列(?:第一位|首位)的?(?:者|单位|责任单位|部门)?为牵头")
 
@@ -297,6 +308,9 @@ class _DocumentReader:
         self.row_cells = 0
         # "除专门列出外,以下任务均涉及X": units every later role note adds
         self.inherited: list[str] = []
+        # "一、X牵头工作": the lead a heading gives the items under it
+        self.heading_leads: dict[int, list[str]] = {}
+        self.parents: dict[int, Item | None] = {}
 
     def read(self) -> None:
         document = self.document
@@ -321,6 +335,14 @@ class _DocumentReader:
                 document.items.append(item)
                 body_start = start + body_at
                 item.title = _title(self.clean.text[body_start:end])
+                heading_lead = _HEADING_LEAD.match(self.folded[body_start:end])
+                if heading_lead:
+                    units = self.clean.text[
+                        body_start + heading_lead.start("units") : body_start
+                        + heading_lead.end("units")
+                    ]
+                    self.heading_leads[id(item)] = _names(units)
+                self.parents[id(item)] = stack[-2] if len(stack) > 1 else None
                 self._paragraph(item, body_start, end, fused=fused)
             else:
                 owner = stack[-1] if stack else None
@@ -369,6 +391,7 @@ class _DocumentReader:
                 span=self.clean.raw_span(start, end),
             )
             self.document.items.append(self.row)
+            self.parents[id(self.row)] = stack[-1] if stack else None
             self.row_cells = 0
             return True
         if self.row is None:
@@ -548,6 +571,8 @@ class _DocumentReader:
         the document says the first listed leads."""
         responsible = self.responsible.pop(id(item), [])
         if not responsible:
+            if not item.has_roles and id(item) not in self.heading_leads:
+                _extend(item.lead, self._heading_lead(item))
             return
         if item.lead:
             _extend(item.cooperating, responsible)
@@ -556,6 +581,15 @@ class _DocumentReader:
             _extend(item.cooperating, responsible[1:])
         else:
             _extend(item.lead, responsible)
+
+    def _heading_lead(self, item: Item) -> list[str]:
+        """The lead a heading above the item names, the nearest first."""
+        parent = self.parents.get(id(item))
+        while parent is not None:
+            if id(parent) in self.heading_leads:
+                return self.heading_leads[id(parent)]
+            parent = self.parents.get(id(parent))
+        return []
 
     # Targets
 

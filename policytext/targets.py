@@ -80,6 +80,7 @@ EXCLUSIONS = {
     "quoted": "引号中的名称,如“万名技工”“1+X”",
     "ratio": "比例分担,如“按2:8比例负担”",
     "scope": "适用范围或条件,如“30人(含)以下的企业”“对参保职工30人以上的企业”",
+    "contents": "文件自身的任务或单位数,如“明确133项具体任务,涉及34个牵头单位”",
 }
 
 # Units of things counted; the value of "万人" is ×10000 in 人.
@@ -179,6 +180,14 @@ _SCOPE_AFTER = re.compile(r"^\(含\)")
 _CONDITION_BEFORE = re.compile(r"(?:^|[,;])对[^,;]*$")
 _SPENDING_AFTER = re.compile(r"^(的)?(资金|经费)?用于")
 _FOR_WHOM = re.compile(r"以[^,;]*$")
+_SERVED = re.compile(r"为(?:主要|重点|服务|帮扶|工作)?对象")
+# "明确133项具体任务,涉及34个牵头单位": a plan counting its own tasks and
+# the units it names, not a level to reach.
+_CONTENTS_BEFORE = re.compile(r"(明确|细化|分解|分解为|涉及|包括|包含|列出|梳理出|共)$")
+_CONTENTS_AFTER = re.compile(
+    r"^(具体|重点|主要|工作)*(任务|事项|工作任务)"
+    r"|^(牵头|责任|配合|协同|协办|参与)?(单位|部门)"
+)
 _MONEY_RULE = re.compile(r"给予|奖励|补贴|补助|资助|贴息|最高|每|一次性|费用|标准")
 _MONEY_LEVEL = re.compile(r"(规模|总量|产值|收入|投资|总额|增加值|营业额|交易额)$")
 _UPPER_BOUND_BEFORE = re.compile(r"(不超过|不高于|控制在|(?<!不)低于)$")
@@ -1033,7 +1042,11 @@ def _general_exclusion(token: _Token, before: str, after: str) -> str | None:
         return "scope"
     if _SPENDING_AFTER.match(after):
         return "rule"
-    if _FOR_WHOM.search(before) and "为对象" in after:
+    if _CONTENTS_BEFORE.search(before.rstrip(" ")) and _CONTENTS_AFTER.match(after):
+        return "contents"
+    if _CONTROL.search(before) and (token.post == "左右" or token.about):
+        return ""  # "控制在5.5%左右": a level held about N
+    if _FOR_WHOM.search(before) and _SERVED.search(after):
         return "baseline"
     if _CONTROL.search(before) and _UPPER_BOUND_AFTER.match(after):
         token.upper = True

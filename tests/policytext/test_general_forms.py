@@ -9,6 +9,7 @@ from policytext.targets import parse_targets
 
 Y2016 = datetime.date(2016, 12, 31)
 Y2025 = datetime.date(2025, 12, 31)
+Y2027 = datetime.date(2027, 12, 31)
 Y2035 = datetime.date(2035, 12, 31)
 
 
@@ -161,6 +162,23 @@ def test_the_last_name_of_a_note_the_text_breaks_off_in_is_kept_if_whole():
     assert roles(whole) == [("1.", ["市大数据局", "市科技局"], [])]
     closed = "1.推广应用。(责任单位:市大数据局、市工业和信息化局)\n2.其他。"
     assert roles(closed) == [("1.", ["市大数据局", "市工业和信息化局"], [])]
+
+
+def test_a_heading_naming_the_lead_unit_leads_the_items_under_it():
+    text = (
+        "一、县示范区管委会牵头工作(8项)\n"
+        "1.建设3个产业园。\n"
+        "2.打造生产基地。(县农业农村局牵头,县财政局配合)\n"
+        "二、县发改局、县工信局牵头工作\n"
+        "3.推进项目投产。\n"
+        "三、协同破题,联动增效。由牵头单位发挥统筹作用。\n"
+        "4.其他任务。"
+    )
+    assert roles(text) == [
+        ("一、1.", ["县示范区管委会"], []),
+        ("一、2.", ["县农业农村局"], ["县财政局"]),
+        ("二、3.", ["县发改局", "县工信局"], []),
+    ]
 
 
 def test_a_bracket_without_role_words_is_no_role_note():
@@ -436,6 +454,29 @@ def test_a_table_header_cell_with_a_qualifier_names_its_column():
     document = read_document(text)
     assert [(i.path_label, i.lead) for i in document.roles] == [("1", ["市发展改革委"])]
     assert targets(text) == [(Decimal(6), "about", None, True)]
+
+
+def test_a_plan_counting_its_own_tasks_and_units_sets_no_target():
+    text = (
+        "《任务分解》明确133项具体任务,涉及34个牵头单位;细化15项重点任务,"
+        "涉及10个责任单位。\n1.建设3个劳动密集型产业园。"
+    )
+    assert values(text) == [Decimal(3)]
+
+
+def test_a_population_served_is_no_target():
+    text = (
+        "以全市就业年龄段的7600多名持证残疾人为主要对象,促进就业。"
+        "到2025年,全市新增残疾人就业800人以上。"
+    )
+    assert values(text) == [Decimal(800)]
+
+
+def test_a_level_held_about_a_value_is_a_target_an_upper_bound_is_too():
+    about = "到2027年,城镇调查失业率控制在5.5%左右。"
+    assert targets(about) == [(Decimal("5.5"), "about", Y2027, False)]
+    within = "到2027年,城镇调查失业率控制在5.5%以内。"
+    assert targets(within) == [(Decimal("5.5"), "<=", Y2027, False)]
 
 
 def test_document_number_is_read_where_there_is_one():
