@@ -121,7 +121,12 @@ def test_tuning_documents(name):
 # of the second fell short; the reader was fixed for their causes and they are
 # tuning documents now (SEEN, was_held_out). A held-out document that falls
 # short carries its cause here; strict: the mark must go once it passes.
-FALLS_SHORT: dict[str, str] = {}
+FALLS_SHORT: dict[str, str] = {
+    "19-hangzhou-saihui-zhi-cheng-sannian-xingdong-jihua": "targets 7/8: 5.3萬億元 "
+    "(the compound multiplier 万亿) is not read",
+    "20-xining-liutongye-fazhan-shishi-yijian": "roles 0/1: the scorer does not "
+    "match the label 二、(一)1. to the item path (二、, (一), 1.)",
+}
 
 
 @pytest.mark.parametrize(
