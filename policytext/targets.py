@@ -132,9 +132,11 @@ _UNIT_PATTERN = "|".join(
     sorted([*COUNT_UNITS, *_EXCLUDED_UNITS, "%"], key=len, reverse=True)
 )
 _MULTIPLIERS = {"": 1, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+_MULTIPLIERS["万亿"] = 10_000 * 100_000_000  # "5.3万亿元"
+_MULT = r"万亿|[百千万亿]"
 _TOKEN = re.compile(
     r"(?<![\d.:/\-])(?P<num>\d+(?:\.\d+)?)"
-    r"(?P<about1>[余多])?(?P<mult>[百千万亿])?(?P<about2>[余多])?"
+    rf"(?P<about1>[余多])?(?P<mult>{_MULT})?(?P<about2>[余多])?"
     rf"(?P<unit>{_UNIT_PATTERN})"
     r"(?P<post>及以上|以上|左右)?"
 )
@@ -418,9 +420,11 @@ class _Token:
 
 _CONNECTOR = r"\s*(?:到|至|\u2014+|\u2013|\uff0d|-|~|\uff5e)\s*"
 _RANGE = re.compile(
-    r"(?<![\d.:/\-])(?P<low>\d+(?:\.\d+)?)(?P<lowmult>[百千万亿])?"
+    r"(?<![\d.:/\-])(?P<low>\d+(?:\.\d+)?)"
+    rf"(?P<lowmult>{_MULT})?"
     + _CONNECTOR
-    + r"(?P<num>\d+(?:\.\d+)?)(?P<about1>[余多])?(?P<mult>[百千万亿])?"
+    + r"(?P<num>\d+(?:\.\d+)?)(?P<about1>[余多])?"
+    rf"(?P<mult>{_MULT})?"
     rf"(?P<unit>{_UNIT_PATTERN})"
     r"(?P<post>及以上|以上|左右)?"
 )

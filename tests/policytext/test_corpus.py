@@ -18,6 +18,7 @@ from policytext.scoring import (
     expected_roles,
     expected_targets,
     found_role,
+    label_matches,
     not_targets_found,
     score_roles,
     score_targets,
@@ -118,15 +119,13 @@ def test_tuning_documents(name):
 
 # Each held-out set is scored once, untuned, and its first scores are kept
 # in fixtures/policies/README.md. The first set (02, 05, 07, 10, 12) and 16-18
-# of the second fell short; the reader was fixed for their causes and they are
-# tuning documents now (SEEN, was_held_out). A held-out document that falls
-# short carries its cause here; strict: the mark must go once it passes.
-FALLS_SHORT: dict[str, str] = {
-    "19-hangzhou-saihui-zhi-cheng-sannian-xingdong-jihua": "targets 7/8: 5.3萬億元 "
-    "(the compound multiplier 万亿) is not read",
-    "20-xining-liutongye-fazhan-shishi-yijian": "roles 0/1: the scorer does not "
-    "match the label 二、(一)1. to the item path (二、, (一), 1.)",
-}
+# of the second and 19 of the third fell short; the reader was fixed for
+# their causes and they are tuning documents now (SEEN, was_held_out). 20 fell
+# short only for the scorer's label matching, fixed in policytext/scoring.py
+# without a change to the reader: it stays held out, with 15 and 21. A
+# held-out document that falls short carries its cause here; strict: the mark
+# must go once it passes.
+FALLS_SHORT: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
@@ -143,6 +142,13 @@ FALLS_SHORT: dict[str, str] = {
 )
 def test_held_out_documents(name):
     check(name)
+
+
+def test_label_matches_a_label_written_level_by_level():
+    assert label_matches(("二", "(一)", "1"), "二、(一)1.")
+    assert label_matches(("二", "(一)", "1"), "(一)1.")
+    assert not label_matches(("二", "(二)", "1"), "二、(一)1.")
+    assert not label_matches(("一", "1"), "二、(一)1.")
 
 
 def test_table(capsys):

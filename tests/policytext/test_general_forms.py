@@ -243,6 +243,13 @@ def test_levels_and_shares_in_per_cent_are_not_relative():
     ]
 
 
+def test_wan_yi_is_one_multiplier():
+    text = "至2027年,全市批發業銷售額達到5.3萬億元。"
+    assert targets(text) == [
+        (Decimal(5300000000000), "=", datetime.date(2027, 12, 31), False)
+    ]
+
+
 def test_racks_are_counted_in_jia():
     text = "2022年,数据中心标准机架数达到15万架。"
     assert targets(text) == [(Decimal(150000), "=", datetime.date(2022, 12, 31), False)]
