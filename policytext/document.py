@@ -341,7 +341,9 @@ class _DocumentReader:
                         body_start + heading_lead.start("units") : body_start
                         + heading_lead.end("units")
                     ]
-                    self.heading_leads[id(item)] = _names(units)
+                    names = _names(units)
+                    if names and all(_UNIT_END.search(name) for name in names):
+                        self.heading_leads[id(item)] = names  # not "强化统筹牵头"
                 self.parents[id(item)] = stack[-2] if len(stack) > 1 else None
                 self._paragraph(item, body_start, end, fused=fused)
             else:

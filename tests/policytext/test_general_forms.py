@@ -172,7 +172,9 @@ def test_a_heading_naming_the_lead_unit_leads_the_items_under_it():
         "二、县发改局、县工信局牵头工作\n"
         "3.推进项目投产。\n"
         "三、协同破题,联动增效。由牵头单位发挥统筹作用。\n"
-        "4.其他任务。"
+        "4.其他任务。\n"
+        "四、强化统筹牵头\n"
+        "5.建立调度机制。"
     )
     assert roles(text) == [
         ("一、1.", ["县示范区管委会"], []),
