@@ -18,7 +18,12 @@ item's text. Role notes:
   cooperating);
 - (X、Y负责) and (X牵头,Y按职责分工负责) without role words;
 - a document that says once 列第一位者为牵头单位: the first of a note
-  without role words leads, the others cooperate.
+  without role words leads, the others cooperate;
+- a heading 一、X牵头工作(8项): X leads each item under it that has no
+  role note of its own.
+
+A role note's units end with its first sentence; where the text breaks off
+inside a note, its last name is kept only if it ends as a unit's name does.
 """
 
 import datetime
@@ -112,9 +117,18 @@ _TABLE_COLUMN = re.compile(
     r"|完成时限|完成时间|时间节点|备注"
 )
 _TABLE_HEADER = re.compile(r"^序号")
+# A header cell is short and names one column, maybe with a qualifier
+# ("主要工作任务", "具体责任单位"); the column is the name it ends with.
+_HEADER_CELL = re.compile(rf"^[{_CJK}]{{0,4}}?(?P<column>{_TABLE_COLUMN.pattern})$")
 _ROW_NUMBER = re.compile(r"^\d{1,3}$")
 _INHERITED = re.compile(
     r"以下(?:各项)?(?:任务|工作|事项)均(?:涉及|需|由|包括)(?P<units>[^,;\u3002]+)"
+)
+# "一、县示范区管委会牵头工作(8项)": a heading that names the unit leading
+# its part; each item under it without a role note of its own is led by it.
+_HEADING_LEAD = re.compile(
+    rf"^(?P<units>[{_CJK}、]{{2,40}}?)牵头(?:的)?(?:工作|任务|事项|项目)?"
+    r"(?:\(\d{1,3}项\))?$"
 )
 _FIRST_LEADS = re.compile(r"列(?:第一位|首位)的?(?:者|单位|责任单位|部门)?为牵头")
 
@@ -294,6 +308,9 @@ class _DocumentReader:
         self.row_cells = 0
         # "除专门列出外,以下任务均涉及X": units every later role note adds
         self.inherited: list[str] = []
+        # "一、X牵头工作": the lead a heading gives the items under it
+        self.heading_leads: dict[int, list[str]] = {}
+        self.parents: dict[int, Item | None] = {}
 
     def read(self) -> None:
         document = self.document
@@ -318,6 +335,16 @@ class _DocumentReader:
                 document.items.append(item)
                 body_start = start + body_at
                 item.title = _title(self.clean.text[body_start:end])
+                heading_lead = _HEADING_LEAD.match(self.folded[body_start:end])
+                if heading_lead:
+                    units = self.clean.text[
+                        body_start + heading_lead.start("units") : body_start
+                        + heading_lead.end("units")
+                    ]
+                    names = _names(units)
+                    if names and all(_UNIT_END.search(name) for name in names):
+                        self.heading_leads[id(item)] = names  # not "强化统筹牵头"
+                self.parents[id(item)] = stack[-2] if len(stack) > 1 else None
                 self._paragraph(item, body_start, end, fused=fused)
             else:
                 owner = stack[-1] if stack else None
@@ -349,6 +376,10 @@ class _DocumentReader:
             if found and "".join(found) == line:
                 self.columns.extend(found)  # the header's next cells
                 return True
+            cell = _HEADER_CELL.match(line)
+            if cell:
+                self.columns.append(cell["column"])  # "主要工作任务"
+                return True
         if _ROW_NUMBER.match(line):
             while stack and stack[-1] is self.row:
                 stack.pop()
@@ -362,6 +393,7 @@ class _DocumentReader:
                 span=self.clean.raw_span(start, end),
             )
             self.document.items.append(self.row)
+            self.parents[id(self.row)] = stack[-1] if stack else None
             self.row_cells = 0
             return True
         if self.row is None:
@@ -451,6 +483,9 @@ class _DocumentReader:
                             notes.append((opened, index + 1))
                 else:
                     folded[index] = " "  # a bracket the wrapper left unopened
+        # "(责任单位:省大数据局、省工业和" at the end of the text: the text
+        # breaks off inside the note, and its last name may be cut
+        broken_off = bool(depth_stack) and not self.clean.text[end:].strip()
         for opened in depth_stack:
             folded[opened] = " "  # a bracket the wrapper left unclosed
         inline = _INLINE_LABEL.search("".join(folded))
@@ -459,7 +494,11 @@ class _DocumentReader:
             at = inline.start(1)
             inside = any(a <= at < b for a, b in notes)
             if not inside and self._role_note(
-                owner, start + at, end, self.clean.text[start + at : end]
+                owner,
+                start + at,
+                end,
+                self.clean.text[start + at : end],
+                broken_off=broken_off and depth_stack[0] < at,
             ):
                 folded[at:] = [" "] * (len(folded) - at)
         for note_start, note_end in notes:
@@ -473,7 +512,13 @@ class _DocumentReader:
                 index += 1
         self._targets(owner, start, "".join(folded))
 
-    def _role_note(self, item: Item, start: int, end: int, note: str = "") -> bool:
+    def _role_note(
+        self, item: Item, start: int, end: int, note: str = "", *, broken_off=False
+    ) -> bool:
+        """Read a role note to its item. Its units end with its first
+        sentence: "…数据管理部门。除专门列出外,以下任务均涉及…" goes on in
+        prose. Where the text breaks off inside the note, its last name is
+        kept only if it ends as a unit's name does."""
         folded, clean = self.folded[start:end], self.clean.text[start:end]
         labels = list(_ROLE_LABEL.finditer(folded))
         roles: list[tuple[str, str]] = []
@@ -501,7 +546,11 @@ class _DocumentReader:
                 if not tail or not tail.start():
                     return False
                 roles.append(("", clean[: tail.start()]))
-        names = [(label, _names(text)) for label, text in roles]
+        names = [(label, _names(text.split("\u3002", 1)[0])) for label, text in roles]
+        if broken_off and names and names[-1][1]:
+            last = names[-1][1][-1]
+            if not (_UNIT_END.search(last) or _PLACE_END.search(last)):
+                names[-1][1].pop()
         if not any(found for _, found in names):
             return False
         item.notes.append(note or self.clean.text[start - 1 : end + 1])
@@ -524,6 +573,8 @@ class _DocumentReader:
         the document says the first listed leads."""
         responsible = self.responsible.pop(id(item), [])
         if not responsible:
+            if not item.has_roles and id(item) not in self.heading_leads:
+                _extend(item.lead, self._heading_lead(item))
             return
         if item.lead:
             _extend(item.cooperating, responsible)
@@ -532,6 +583,15 @@ class _DocumentReader:
             _extend(item.cooperating, responsible[1:])
         else:
             _extend(item.lead, responsible)
+
+    def _heading_lead(self, item: Item) -> list[str]:
+        """The lead a heading above the item names, the nearest first."""
+        parent = self.parents.get(id(item))
+        while parent is not None:
+            if id(parent) in self.heading_leads:
+                return self.heading_leads[id(parent)]
+            parent = self.parents.get(id(parent))
+        return []
 
     # Targets
 

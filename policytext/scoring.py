@@ -10,6 +10,7 @@ spaces, in half width and simplified characters.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -160,14 +161,19 @@ def score_targets(found: list[FoundTarget], expected: list[ExpectedTarget]) -> S
     return Score(len(expected), len(found), matched, missed, free)
 
 
+_LABEL = re.compile(r"\([^()]*\)|[^().\u3001]+[.\u3001]?")
+
+
 def label_matches(path: tuple[str, ...], item: str) -> bool:
     """ "(一)1." matches the path ("一", "(一)", "1"); "2." matches any
-    item 2 whose path ends with it."""
+    item 2 whose path ends with it; "二、(一)1." is read label by label."""
     wanted = label_key(item)
+    labels = [label_key(label) for label in _LABEL.findall(name_key(item))]
     return any(
         label_key("".join(path[index:])) == wanted
         or "".join(label_key(label) + "." for label in path[index:]).rstrip(".")
         == wanted
+        or [label_key(label) for label in path[index:]] == labels
         for index in range(len(path))
     )
 

@@ -80,6 +80,7 @@ EXCLUSIONS = {
     "quoted": "引号中的名称,如“万名技工”“1+X”",
     "ratio": "比例分担,如“按2:8比例负担”",
     "scope": "适用范围或条件,如“30人(含)以下的企业”“对参保职工30人以上的企业”",
+    "contents": "文件自身的任务或单位数,如“明确133项具体任务,涉及34个牵头单位”",
 }
 
 # Units of things counted; the value of "万人" is ×10000 in 人.
@@ -111,6 +112,7 @@ COUNT_UNITS = (
     "间",
     "张",
     "亩",
+    "架",
     "倍",
 )
 _EXCLUDED_UNITS = {
@@ -130,9 +132,11 @@ _UNIT_PATTERN = "|".join(
     sorted([*COUNT_UNITS, *_EXCLUDED_UNITS, "%"], key=len, reverse=True)
 )
 _MULTIPLIERS = {"": 1, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+_MULTIPLIERS["万亿"] = 10_000 * 100_000_000  # "5.3万亿元"
+_MULT = r"万亿|[百千万亿]"
 _TOKEN = re.compile(
     r"(?<![\d.:/\-])(?P<num>\d+(?:\.\d+)?)"
-    r"(?P<about1>[余多])?(?P<mult>[百千万亿])?(?P<about2>[余多])?"
+    rf"(?P<about1>[余多])?(?P<mult>{_MULT})?(?P<about2>[余多])?"
     rf"(?P<unit>{_UNIT_PATTERN})"
     r"(?P<post>及以上|以上|左右)?"
 )
@@ -168,10 +172,24 @@ _GENERAL_TAIL_WORDS = sorted([*_TAIL_WORDS, "超"], key=len, reverse=True)
 _AT_LEAST_WORDS = ("不少于", "不低于", "至少", "超过", "突破", "超", "高于", "多于")
 _GROWTH = re.compile(r"(增长|增速|涨幅|增幅|降幅|下降|降低|减少)(率)?(为|达到|达)?$")
 _CONTROL = re.compile(r"控制在$")
+# "50%的城市社区建成综合体": a share of a set that reaches a state is a level
+# to reach, though no comparator word stands before it ("50%的政策", "30%
+# 的资金用于" are not).
+_SHARE_REACHING = re.compile(
+    r"^的[^,;:]{1,20}?(建成|达到|达标|实现|完成|具备|覆盖|建立|配备|通过|拥有)"
+)
 _SCOPE_AFTER = re.compile(r"^\(含\)")
 _CONDITION_BEFORE = re.compile(r"(?:^|[,;])对[^,;]*$")
 _SPENDING_AFTER = re.compile(r"^(的)?(资金|经费)?用于")
 _FOR_WHOM = re.compile(r"以[^,;]*$")
+_SERVED = re.compile(r"为(?:主要|重点|服务|帮扶|工作)?对象")
+# "明确133项具体任务,涉及34个牵头单位": a plan counting its own tasks and
+# the units it names, not a level to reach.
+_CONTENTS_BEFORE = re.compile(r"(明确|细化|分解|分解为|涉及|包括|包含|列出|梳理出|共)$")
+_CONTENTS_AFTER = re.compile(
+    r"^(具体|重点|主要|工作)*(任务|事项|工作任务)"
+    r"|^(牵头|责任|配合|协同|协办|参与)?(单位|部门)"
+)
 _MONEY_RULE = re.compile(r"给予|奖励|补贴|补助|资助|贴息|最高|每|一次性|费用|标准")
 _MONEY_LEVEL = re.compile(r"(规模|总量|产值|收入|投资|总额|增加值|营业额|交易额)$")
 _UPPER_BOUND_BEFORE = re.compile(r"(不超过|不高于|控制在|(?<!不)低于)$")
@@ -402,9 +420,11 @@ class _Token:
 
 _CONNECTOR = r"\s*(?:到|至|\u2014+|\u2013|\uff0d|-|~|\uff5e)\s*"
 _RANGE = re.compile(
-    r"(?<![\d.:/\-])(?P<low>\d+(?:\.\d+)?)(?P<lowmult>[百千万亿])?"
+    r"(?<![\d.:/\-])(?P<low>\d+(?:\.\d+)?)"
+    rf"(?P<lowmult>{_MULT})?"
     + _CONNECTOR
-    + r"(?P<num>\d+(?:\.\d+)?)(?P<about1>[余多])?(?P<mult>[百千万亿])?"
+    + r"(?P<num>\d+(?:\.\d+)?)(?P<about1>[余多])?"
+    rf"(?P<mult>{_MULT})?"
     rf"(?P<unit>{_UNIT_PATTERN})"
     r"(?P<post>及以上|以上|左右)?"
 )
@@ -732,6 +752,7 @@ class _Reader:
                     or token.upper
                     or any(_is_comparator(word) for word in words)
                     or (general and "超" in words)
+                    or (general and _SHARE_REACHING.match(clause[token.end :]))
                 ):
                     # "30%抵免", "上浮10%": rules, not levels to reach.
                     self.excluded.append((clause[token.start : token.end], "rule"))
@@ -1025,7 +1046,11 @@ def _general_exclusion(token: _Token, before: str, after: str) -> str | None:
         return "scope"
     if _SPENDING_AFTER.match(after):
         return "rule"
-    if _FOR_WHOM.search(before) and "为对象" in after:
+    if _CONTENTS_BEFORE.search(before.rstrip(" ")) and _CONTENTS_AFTER.match(after):
+        return "contents"
+    if _CONTROL.search(before) and (token.post == "左右" or token.about):
+        return ""  # "控制在5.5%左右": a level held about N
+    if _FOR_WHOM.search(before) and _SERVED.search(after):
         return "baseline"
     if _CONTROL.search(before) and _UPPER_BOUND_AFTER.match(after):
         token.upper = True

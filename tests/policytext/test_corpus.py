@@ -18,6 +18,7 @@ from policytext.scoring import (
     expected_roles,
     expected_targets,
     found_role,
+    label_matches,
     not_targets_found,
     score_roles,
     score_targets,
@@ -28,16 +29,25 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "policies"
 PASS = 0.95
 
 
-def _annotated() -> list[tuple[str, bool]]:
+def _annotated() -> list[tuple[str, str]]:
+    """Each document's name and set: "tuning", "seen" (held out until it
+    was scored, then used to tune the reader: was_held_out) or "held out"."""
     documents = []
     for path in sorted(FIXTURES.glob("*.expected.json")):
-        held_out = json.loads(path.read_text(encoding="utf-8")).get("held_out", False)
-        documents.append((path.name.removesuffix(".expected.json"), held_out))
+        annotations = json.loads(path.read_text(encoding="utf-8"))
+        if annotations.get("held_out", False):
+            kind = "held out"
+        elif annotations.get("was_held_out", False):
+            kind = "seen"
+        else:
+            kind = "tuning"
+        documents.append((path.name.removesuffix(".expected.json"), kind))
     return documents
 
 
-TUNING = [name for name, held_out in _annotated() if not held_out]
-HELD_OUT = [name for name, held_out in _annotated() if held_out]
+TUNING = [name for name, kind in _annotated() if kind != "held out"]
+SEEN = [name for name, kind in _annotated() if kind == "seen"]
+HELD_OUT = [name for name, kind in _annotated() if kind == "held out"]
 
 
 def score(name: str) -> tuple[Score, Score, list[str]]:
@@ -107,18 +117,15 @@ def test_tuning_documents(name):
     check(name)
 
 
-# Scored once, untuned, when the general reader was first written
-# (2026-12-01): these four fell short, each for a reason the reader does not
-# yet handle. strict: the mark must go once a document passes.
-FALLS_SHORT = {
-    "02-shuzhi-guizhou-2026-gongzuo-yaodian": "roles 1/3: a 以下任务均涉及 note "
-    "inside a role note is read as unit names",
-    "05-jiaxing-2023-zhengfu-gongzuo-baogao-zeren-fenjie": "a flattened table's "
-    "task cell is read as the 责任单位 column",
-    "10-guizhou-xinjijian-sannian-xingdong": "targets 5/7: 架 is not a counting unit",
-    "12-chengdu-shequ-qianrushi-fuwu-sheshi": "targets 1/2: N% without a "
-    "comparator word is taken for a rule",
-}
+# Each held-out set is scored once, untuned, and its first scores are kept
+# in fixtures/policies/README.md. The first set (02, 05, 07, 10, 12) and 16-18
+# of the second and 19 of the third fell short; the reader was fixed for
+# their causes and they are tuning documents now (SEEN, was_held_out). 20 fell
+# short only for the scorer's label matching, fixed in policytext/scoring.py
+# without a change to the reader: it stays held out, with 15 and 21. A
+# held-out document that falls short carries its cause here; strict: the mark
+# must go once it passes.
+FALLS_SHORT: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
@@ -137,10 +144,22 @@ def test_held_out_documents(name):
     check(name)
 
 
+def test_label_matches_a_label_written_level_by_level():
+    assert label_matches(("二", "(一)", "1"), "二、(一)1.")
+    assert label_matches(("二", "(一)", "1"), "(一)1.")
+    assert not label_matches(("二", "(二)", "1"), "二、(一)1.")
+    assert not label_matches(("一", "1"), "二、(一)1.")
+
+
 def test_table(capsys):
-    """The whole table of the tuning documents, for `pytest -s`."""
-    lines = [HEADER]
+    """The whole table, for `pytest -s`: the tuning documents (those first
+    held out and since seen marked so), then the held-out ones."""
+    lines = ["tuning (* held out until first scored, since tuned on)", HEADER]
     for name in TUNING:
+        mark = "*" if name in SEEN else ""
+        lines.append(row(mark + name, *score(name)))
+    lines += ["", "held out (not tuned on)", HEADER]
+    for name in HELD_OUT:
         lines.append(row(name, *score(name)))
     with capsys.disabled():
         print("\n" + "\n".join(lines))

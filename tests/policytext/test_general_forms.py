@@ -9,6 +9,7 @@ from policytext.targets import parse_targets
 
 Y2016 = datetime.date(2016, 12, 31)
 Y2025 = datetime.date(2025, 12, 31)
+Y2027 = datetime.date(2027, 12, 31)
 Y2035 = datetime.date(2035, 12, 31)
 
 
@@ -140,6 +141,48 @@ def test_units_a_note_gives_to_all_the_following_items():
     ]
 
 
+def test_a_role_note_ends_with_its_first_sentence():
+    """What follows a 。 inside the note is prose, not more units; here it
+    is a note for the following items."""
+    text = (
+        "1.建设算力网络。(责任单位:市大数据局,各县区数据管理部门。除专门列出外,"
+        "以下任务均涉及各县区数据管理部门,不再重复)\n"
+        "2.建设数据集。(责任单位:市数据集团)"
+    )
+    assert roles(text) == [
+        ("1.", ["市大数据局", "各县区数据管理部门"], []),
+        ("2.", ["市数据集团", "各县区数据管理部门"], []),
+    ]
+
+
+def test_the_last_name_of_a_note_the_text_breaks_off_in_is_kept_if_whole():
+    cut = "1.推广应用。(责任单位:市大数据局、市科技局、市工业和"
+    assert roles(cut) == [("1.", ["市大数据局", "市科技局"], [])]
+    whole = "1.推广应用。(责任单位:市大数据局、市科技局"
+    assert roles(whole) == [("1.", ["市大数据局", "市科技局"], [])]
+    closed = "1.推广应用。(责任单位:市大数据局、市工业和信息化局)\n2.其他。"
+    assert roles(closed) == [("1.", ["市大数据局", "市工业和信息化局"], [])]
+
+
+def test_a_heading_naming_the_lead_unit_leads_the_items_under_it():
+    text = (
+        "一、县示范区管委会牵头工作(8项)\n"
+        "1.建设3个产业园。\n"
+        "2.打造生产基地。(县农业农村局牵头,县财政局配合)\n"
+        "二、县发改局、县工信局牵头工作\n"
+        "3.推进项目投产。\n"
+        "三、协同破题,联动增效。由牵头单位发挥统筹作用。\n"
+        "4.其他任务。\n"
+        "四、强化统筹牵头\n"
+        "5.建立调度机制。"
+    )
+    assert roles(text) == [
+        ("一、1.", ["县示范区管委会"], []),
+        ("一、2.", ["县农业农村局"], ["县财政局"]),
+        ("二、3.", ["县发改局", "县工信局"], []),
+    ]
+
+
 def test_a_bracket_without_role_words_is_no_role_note():
     text = "1.各类职业院校(含技工院校,下同)达到14所。"
     assert roles(text) == []
@@ -200,6 +243,28 @@ def test_levels_and_shares_in_per_cent_are_not_relative():
         (Decimal(6), "about", None, False),
         (Decimal(35), "about", None, False),
     ]
+
+
+def test_wan_yi_is_one_multiplier():
+    text = "至2027年,全市批發業銷售額達到5.3萬億元。"
+    assert targets(text) == [
+        (Decimal(5300000000000), "=", datetime.date(2027, 12, 31), False)
+    ]
+
+
+def test_racks_are_counted_in_jia():
+    text = "2022年,数据中心标准机架数达到15万架。"
+    assert targets(text) == [(Decimal(150000), "=", datetime.date(2022, 12, 31), False)]
+
+
+def test_a_share_of_a_set_that_reaches_a_state_is_a_target():
+    """No comparator word stands before 50%, but the share of the
+    communities that are to be built up is a level to reach; a rate cut
+    (下调费率50%的政策) and a spending share stay rules."""
+    text = "到2027年底前,确保成华区50%的城市社区建成完备的社区服务综合体。"
+    assert targets(text) == [(Decimal(50), "=", datetime.date(2027, 12, 31), False)]
+    assert targets("阶段性下调工伤保险费率50%的政策。") == []
+    assert targets("30%的资金用于人才培养。") == []
 
 
 def test_reaching_100_per_cent_is_an_exact_share():
@@ -387,6 +452,40 @@ def test_a_table_flattened_to_one_cell_a_line():
         (Decimal(10), "一、2"),
     ]
     assert document.items[-1].path_label == "二、"
+
+
+def test_a_table_header_cell_with_a_qualifier_names_its_column():
+    """ "主 要 工 作 任 务" is the task column, so the next cell of a row is
+    the task and the one after it the 责任单位."""
+    text = (
+        "序号\n主 要 工 作 任 务\n责任单位\n1\n地区生产总值增长6%左右。\n市发展改革委\n"
+    )
+    document = read_document(text)
+    assert [(i.path_label, i.lead) for i in document.roles] == [("1", ["市发展改革委"])]
+    assert targets(text) == [(Decimal(6), "about", None, True)]
+
+
+def test_a_plan_counting_its_own_tasks_and_units_sets_no_target():
+    text = (
+        "《任务分解》明确133项具体任务,涉及34个牵头单位;细化15项重点任务,"
+        "涉及10个责任单位。\n1.建设3个劳动密集型产业园。"
+    )
+    assert values(text) == [Decimal(3)]
+
+
+def test_a_population_served_is_no_target():
+    text = (
+        "以全市就业年龄段的7600多名持证残疾人为主要对象,促进就业。"
+        "到2025年,全市新增残疾人就业800人以上。"
+    )
+    assert values(text) == [Decimal(800)]
+
+
+def test_a_level_held_about_a_value_is_a_target_an_upper_bound_is_too():
+    about = "到2027年,城镇调查失业率控制在5.5%左右。"
+    assert targets(about) == [(Decimal("5.5"), "about", Y2027, False)]
+    within = "到2027年,城镇调查失业率控制在5.5%以内。"
+    assert targets(within) == [(Decimal("5.5"), "<=", Y2027, False)]
 
 
 def test_document_number_is_read_where_there_is_one():
