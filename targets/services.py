@@ -338,3 +338,41 @@ def readings_import(*, rows, actor=None) -> list[Reading]:
     # The public page's cache, once for the whole file, after every write.
     public_page_changed()
     return readings
+
+
+def policy_document_load(
+    *, accept_targets: bool = False, user=None, dry_run: bool = False, **kwargs
+):
+    """A new policy from any office's document (tasks.services.
+    policy_document_import, whose arguments it takes), its targets stored
+    in the same transaction: as candidates to be confirmed, or confirmed
+    at once where the administrator ticks so and may confirm targets."""
+    from tasks.importers.errors import ImportFailed
+    from tasks.services import policy_document_import
+
+    if accept_targets and not dry_run and not permissions.can_review_targets(user):
+        raise ImportFailed("只有人社局审核员或系统管理员可以直接确认目标。")
+
+    def store(policy, report) -> list[str]:
+        candidates = report.plan.candidates(with_tasks=report.annex is None)
+        extracted = targets_extract(
+            policy=policy, candidates=candidates, dry_run=report.dry_run
+        )
+        report.targets = extracted
+        notes = [
+            f"目标“{t.target.metric}”({t.target.text[:30]}):{t.problem}"
+            for t in report.plan.targets
+            if t.problem
+        ]
+        if accept_targets and not report.dry_run:
+            for target in extracted.created:
+                target_decide(target=target, accept=True, actor=user)
+            notes.append(f"已直接确认目标 {len(extracted.created)} 个。")
+        elif extracted.created:
+            notes.append(
+                f"已生成候选目标 {len(extracted.created)} 个,"
+                "请在“目标”中逐个确认后在公众页显示。"
+            )
+        return notes
+
+    return policy_document_import(user=user, dry_run=dry_run, then=store, **kwargs)
