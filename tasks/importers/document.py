@@ -130,6 +130,7 @@ class PlannedKeyTask:
     leads: list = field(default_factory=list)  # Departments
     cooperating: list = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    section_label: str = ""  # "二、重点任务", as shown
 
     @property
     def departments(self) -> list:
@@ -250,6 +251,7 @@ def plan_document(
             body=item.text,
             note=_cut(";".join(item.notes), NOTE_LIMIT, f"{where}的分工", plan),
             section=section.number if section else None,
+            section_label=f"{section.label}{section.title}" if section else "",
             lead_names=list(item.lead),
             cooperating_names=list(item.cooperating),
         )

@@ -4,6 +4,7 @@ candidates, unknown unit names settled by hand, and refusals that write
 nothing."""
 
 import io
+from decimal import Decimal
 
 import docx
 import pytest
@@ -268,7 +269,7 @@ def test_lishan_roles_and_growth_targets(departments):
     ]
     growth = Target.objects.get(key_task=first)
     assert (growth.value, growth.unit, growth.comparator, growth.kind) == (
-        6.2,
+        Decimal("6.2"),
         "%",
         "about",
         "relative",
