@@ -26,6 +26,7 @@ from .importers.departments import DepartmentDirectory
 from .importers.document import DocumentPlan, plan_document
 from .importers.errors import ImportFailed
 from .models import (
+    AnnexColumnMapping,
     Department,
     DepartmentAlias,
     ImportKind,
@@ -866,3 +867,21 @@ def _aliases_save(aliases, directory: DepartmentDirectory, plan, report) -> None
             department=department,
         )
         report.notes.append(f"已保存部门别名:{alias}。")
+
+
+@transaction.atomic
+def annex_mapping_save(*, header, mapping: dict[str, str], user=None):
+    """Remember which column is which for an annex header the importer
+    could not read by itself, so that the next sheet with the same header
+    is read without asking."""
+    saved, _ = AnnexColumnMapping.objects.update_or_create(
+        signature=header.signature,
+        defaults={"header": " | ".join(header.texts)[:1000], "mapping": mapping},
+    )
+    audit_record(
+        action="annex.mapping",
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        obj=saved,
+        after={"header": saved.header, "mapping": mapping},
+    )
+    return saved
