@@ -15,7 +15,7 @@ from audit.services import (
     audit_record_many,
     snapshot,
 )
-from tasks.models import KeyTask, Role, Task
+from tasks.models import ImportKind, KeyTask, Role, Task
 
 from . import permissions
 from .cache import public_page_changed
@@ -274,6 +274,12 @@ def policy_targets_extract(*, policy, dry_run: bool = False) -> ExtractReport:
     ]
     if not rows and not policy.text:
         raise TargetError(f"{policy}尚未导入正文或附件,没有可提取的内容。")
+    if policy.imports.filter(kind=ImportKind.DOCUMENT).exists():
+        # Read by the general reader at its import; this parser knows only
+        # the 鹰潭 policy's own form and would propose them again.
+        raise TargetError(
+            f"{policy}从通用格式的正文导入,其目标已在导入时读取,不再重复提取。"
+        )
     candidates = extract_candidates(annex_rows=rows, text=policy.text)
     return targets_extract(policy=policy, candidates=candidates, dry_run=dry_run)
 
@@ -375,4 +381,7 @@ def policy_document_load(
             )
         return notes
 
-    return policy_document_import(user=user, dry_run=dry_run, then=store, **kwargs)
+    report = policy_document_import(user=user, dry_run=dry_run, then=store, **kwargs)
+    if not dry_run and report.policy.published:
+        public_page_changed()
+    return report

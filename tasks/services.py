@@ -716,7 +716,7 @@ def policy_document_import(
     number: str,
     title: str,
     aliases: dict[str, Department | None] | None = None,
-    publish: bool = True,
+    publish: bool = False,
     user=None,
     dry_run: bool = False,
     annex: AnnexSheet | None = None,

@@ -130,11 +130,15 @@ class PlannedKeyTask:
     leads: list = field(default_factory=list)  # Departments
     cooperating: list = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)  # names not yet settled
     section_label: str = ""  # "二、重点任务", as shown
 
     @property
     def departments(self) -> list:
         return self.leads + self.cooperating
+
+
+COMPARISON_LABELS = {"=": "", ">=": "≥", "<=": "≤", "about": "约"}
 
 
 @dataclass
@@ -144,6 +148,12 @@ class PlannedTarget:
     deadline: datetime.date
     deadline_assumed: bool
     problem: str = ""  # why it cannot be stored, if it cannot
+
+    @property
+    def value_display(self) -> str:
+        value = format(self.target.value.normalize(), "f")
+        label = COMPARISON_LABELS.get(self.target.comparator, "")
+        return f"{label}{value}{self.target.unit}"
 
 
 @dataclass
@@ -271,6 +281,7 @@ def plan_document(
                 if department is None:
                     entry = unknown.setdefault(key, UnknownName(name, []))
                     entry.places.append(item.path_label)
+                    planned.pending.append(name)
                     continue
                 if department in planned.leads:
                     if found is planned.cooperating:
@@ -283,7 +294,7 @@ def plan_document(
                     found.append(department)
         if planned.ignored:
             plan.notes.append(f"{where}:忽略了“" + "”“".join(planned.ignored) + "”。")
-        if not planned.departments:
+        if not planned.departments and not planned.pending:
             plan.notes.append(
                 f"重点任务{number}({where})没有可对应的责任部门,"
                 "只建重点任务,不建供部门填报的工作要求。"

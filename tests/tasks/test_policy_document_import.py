@@ -353,3 +353,13 @@ def test_upper_bound_targets_are_listed_not_stored(departments):
     assert [t.target.unit for t in problems] == ["%"]
     assert any("上限目标" in note for note in report.notes)
     assert not Target.objects.filter(unit="%").exists()
+
+
+@pytest.mark.django_db
+def test_the_yingtan_extractor_does_not_propose_the_targets_again(departments):
+    from targets.services import TargetError, policy_targets_extract
+
+    report = load(YINGTAN, aliases={"市家政协会": None})
+
+    with pytest.raises(TargetError, match="不再重复提取"):
+        policy_targets_extract(policy=report.policy)
