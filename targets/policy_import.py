@@ -11,6 +11,7 @@ disk is refused.
 
 import re
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -34,8 +35,10 @@ from .services import policy_document_load
 SESSION_KEY = "policy_document_imports"
 IGNORE = "ignore"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
-# How many uploads a session keeps waiting for their confirmation.
+# How many uploads a session keeps waiting for their confirmation, and
+# how long a file left unconfirmed (its session gone) stays on disk.
 KEPT_UPLOADS = 5
+KEPT_SECONDS = 24 * 3600
 
 
 def _folder() -> Path:
@@ -286,8 +289,13 @@ class PolicyDocumentImport:
         return token
 
     def _write(self, data: bytes) -> str:
+        folder = _folder()
+        now = time.time()
+        for old in folder.iterdir():
+            if _TOKEN.match(old.name) and now - old.stat().st_mtime > KEPT_SECONDS:
+                old.unlink(missing_ok=True)
         name = uuid.uuid4().hex
-        (_folder() / name).write_bytes(data)
+        (folder / name).write_bytes(data)
         return name
 
     def _bytes(self, name: str, digest: str) -> bytes:

@@ -187,9 +187,12 @@ def test_a_token_not_of_this_session_is_refused(client, users, departments):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", [UPLOAD, CONFIRM])
-@pytest.mark.parametrize("role", ["reporter", "reviewer", "other_department"])
+@pytest.mark.parametrize(
+    "role", ["anonymous", "reporter", "leader", "reviewer", "other_department"]
+)
 def test_non_admin_roles_are_sent_to_the_admin_login(client, users, role, url):
-    client.force_login(users[role])
+    if role != "anonymous":
+        client.force_login(users[role])
 
     response = client.get(reverse(url))
 
@@ -215,3 +218,39 @@ def test_staff_without_the_right_to_add_policies_is_refused(client, users, url):
 
     assert client.get(reverse(url)).status_code == 403
     assert client.post(reverse(url), {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_annex_uploaded_with_the_document_gives_the_tasks(
+    client, users, departments
+):
+    from tests.tasks.test_annex_variants import workbook_bytes
+
+    annex = workbook_bytes(
+        [
+            ("序号", "重点任务", "工作要求", "责任部门"),
+            (1, "开展家政技能培训", "开展订单式培训", "市人社局"),
+            (2, "推进家政服务标准化", "制定地方标准", "市市场监管局"),
+        ]
+    )
+    client.force_login(users["sysadmin"])
+    preview = upload(client, annex=SimpleUploadedFile("附件.xlsx", annex))
+
+    assert "有 2 行工作要求" in preview.content.decode()
+    client.post(reverse(CONFIRM), confirm_data(preview, unit_0="ignore", confirm="1"))
+
+    policy = Policy.objects.get(number=NUMBER)
+    assert list(
+        Task.objects.filter(policy=policy).values_list("requirement", flat=True)
+    ) == ["开展订单式培训", "制定地方标准"]
+    assert not client.session.get(SESSION_KEY)
+
+
+@pytest.mark.django_db
+def test_an_unreadable_annex_is_refused_on_the_upload_form(client, users, departments):
+    client.force_login(users["sysadmin"])
+
+    page = upload(client, annex=SimpleUploadedFile("附件.xlsx", b"not a workbook"))
+
+    assert "不是 Excel 工作簿" in page.content.decode()
+    assert not Policy.objects.exists()

@@ -363,3 +363,42 @@ def test_the_yingtan_extractor_does_not_propose_the_targets_again(departments):
 
     with pytest.raises(TargetError, match="不再重复提取"):
         policy_targets_extract(policy=report.policy)
+
+
+@pytest.mark.django_db
+def test_an_annex_given_with_the_document_gives_the_tasks(departments):
+    from tasks.importers.annex import read_annex
+    from tests.tasks.test_annex_variants import workbook_bytes
+
+    data = workbook_bytes(
+        [
+            ("序号", "重点任务", "工作要求", "牵头单位", "配合单位"),
+            (1, "开展家政技能培训", "开展订单式培训", "市人社局", "市商务局"),
+            (2, None, "培育家政培训示范基地", "市人社局", None),
+            (3, "推进家政服务标准化", "制定地方标准", "市市场监管局", "市商务局"),
+        ]
+    )
+
+    report = load(
+        YINGTAN,
+        aliases={"市家政协会": None},
+        annex=read_annex(data, "附件.xlsx"),
+        annex_file_name="附件.xlsx",
+        annex_sha256="1" * 64,
+    )
+
+    tasks = Task.objects.filter(policy=report.policy).order_by("number")
+    assert [(t.number, t.key_task.number, t.requirement) for t in tasks] == [
+        (1, 1, "开展订单式培训"),
+        (2, 1, "培育家政培训示范基地"),
+        (3, 2, "制定地方标准"),
+    ]
+    assert [
+        (r.department.name, r.role)
+        for r in Responsibility.objects.filter(task=tasks[0]).order_by("position")
+    ] == [("市人社局", Role.LEAD), ("市商务局", Role.COOPERATING)]
+    kinds = set(ImportRecord.objects.values_list("kind", flat=True))
+    assert kinds == {ImportKind.DOCUMENT, ImportKind.ANNEX}
+    # Targets are the key tasks', no annex row being the document's own.
+    assert not Target.objects.filter(task__isnull=False).exists()
+    assert Target.objects.filter(key_task__number=1).exists()
