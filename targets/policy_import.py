@@ -266,7 +266,16 @@ class PolicyDocumentImport:
         annex_upload = form.cleaned_data.get("annex")
         annex_data = annex_upload.read() if annex_upload else b""
         if annex_upload:
-            read_annex(annex_data, annex_upload.name, annex_mapping_for(annex_data))
+            try:
+                read_annex(annex_data, annex_upload.name, annex_mapping_for(annex_data))
+            except ImportFailed as exc:
+                raise ImportFailed(
+                    [
+                        *exc.errors,
+                        "附件的表头无法识别时,可先在“工作要求”的“导入”页为该附件"
+                        "指定各列(所选对应会被记住),再回到这里上传。",
+                    ]
+                ) from exc
         token = uuid.uuid4().hex
         kept = {
             "file": self._write(data),

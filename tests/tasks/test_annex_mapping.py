@@ -107,3 +107,21 @@ def test_a_readable_header_is_not_asked_about(client, departments, users):
 
     assert preview.context["result"].totals["new"] == 2
     assert not AnnexColumnMapping.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_system_administrator_sees_and_deletes_remembered_mappings(
+    client, departments, users
+):
+    from tasks.services import annex_mapping_save
+
+    saved = annex_mapping_save(header=annex_header(annex(), "a.xlsx"), mapping=MAPPING)
+    client.force_login(users["sysadmin"])
+
+    page = client.get(reverse("admin:tasks_annexcolumnmapping_changelist"))
+    assert "序号 | 重点任务 | 推进举措 | 主责单位" in page.content.decode()
+    client.post(
+        reverse("admin:tasks_annexcolumnmapping_delete", args=[saved.pk]),
+        {"post": "yes"},
+    )
+    assert not AnnexColumnMapping.objects.exists()
