@@ -374,10 +374,13 @@ def policy_document_load(
             for target in extracted.created:
                 target_decide(target=target, accept=True, actor=user)
             notes.append(f"已直接确认目标 {len(extracted.created)} 个。")
+        elif accept_targets:
+            notes.append(f"将直接确认目标 {len(extracted.created)} 个。")
         elif extracted.created:
+            done = "将生成" if report.dry_run else "已生成"
             notes.append(
-                f"已生成候选目标 {len(extracted.created)} 个,"
-                "请在“目标”中逐个确认后在公众页显示。"
+                f"{done}候选目标 {len(extracted.created)} 个,"
+                "须在“目标”中逐个确认后才在公众页显示。"
             )
         return notes
 

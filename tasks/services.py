@@ -828,18 +828,20 @@ def policy_document_import(
 
 
 def _document_task(policy, key_task, planned, roles) -> Task:
-    """The key task as the one task its departments report on."""
+    """The key task as the one task its departments report on; its
+    departments kept as a role note, as an annex row of two columns is."""
+    cooperating = "、".join(d.name for d in planned.cooperating)
+    text = (
+        role_note("、".join(d.name for d in planned.leads), cooperating)
+        if planned.leads
+        else cooperating
+    )
     task = Task.objects.create(
         policy=policy,
         key_task=key_task,
         number=planned.number,
         requirement=planned.body or planned.title,
-        departments_text=role_note(
-            "、".join(d.name for d in planned.leads),
-            "、".join(d.name for d in planned.cooperating),
-        )[: Task._meta.get_field("departments_text").max_length]
-        if planned.leads
-        else "、".join(d.name for d in planned.cooperating),
+        departments_text=text[: Task._meta.get_field("departments_text").max_length],
     )
     Responsibility.objects.bulk_create(
         Responsibility(task=task, department=d, role=role, position=i)
@@ -866,7 +868,8 @@ def _aliases_save(aliases, directory: DepartmentDirectory, plan, report) -> None
             name=name[: DepartmentAlias._meta.get_field("name").max_length],
             department=department,
         )
-        report.notes.append(f"已保存部门别名:{alias}。")
+        done = "将保存" if report.dry_run else "已保存"
+        report.notes.append(f"{done}部门别名:{alias}。")
 
 
 @transaction.atomic

@@ -106,6 +106,7 @@ def test_a_yingtan_document_becomes_a_policy_its_departments_report_on(departmen
     tasks = list(Task.objects.filter(policy=policy).order_by("number"))
     assert [(t.number, t.key_task.number) for t in tasks] == [(1, 1), (2, 2), (3, 3)]
     assert tasks[0].requirement.startswith("1.开展家政技能培训")
+    assert tasks[0].departments_text == "牵头单位:市人社局;配合单位:市商务局、市妇联"
     assert [
         (r.department.name, r.role)
         for r in Responsibility.objects.filter(task=tasks[0]).order_by("position")
