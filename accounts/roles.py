@@ -51,6 +51,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     RoleName.INCENTIVE_CLERK: _perms(["view"], POLICY_MODELS),
     RoleName.REVIEWER: _perms(["view"], POLICY_MODELS) + ["tasks.view_importrecord"],
     RoleName.SYSADMIN: _perms(["view", "add", "change", "delete"], POLICY_MODELS)
+    # Column mappings remembered by the annex import: seen, and a wrong
+    # one deleted so that the next import asks again.
+    + _perms(["view", "delete"], ["annexcolumnmapping"])
     + _perms(["view", "add", "change"], ["reportingperiod"], app="dispatch")
     + _perms(["view", "change"], ["target", "planpoint"], app="targets")
     + _perms(["view", "delete"], ["reading"], app="targets")

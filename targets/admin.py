@@ -15,6 +15,7 @@ from tasks.models import Policy
 from . import services
 from .cache import public_page_changed
 from .models import PlanPoint, Reading, Target
+from .policy_import import PolicyDocumentImport
 
 
 class PublicPageAdminMixin:
@@ -129,8 +130,17 @@ class TargetAdmin(
 
     def get_urls(self):
         extract = self.admin_site.admin_view(self.extract_view)
+        # 从正文导入新政策, shown on the policies' list: here because the
+        # import stores the document's targets with the policy.
+        document_import = PolicyDocumentImport(self)
+        upload = self.admin_site.admin_view(document_import.upload_view)
+        confirm = self.admin_site.admin_view(document_import.confirm_view)
         return [
             path("extract/", extract, name="targets_target_extract"),
+            path("policy-import/", upload, name="targets_policy_import"),
+            path(
+                "policy-import/confirm/", confirm, name="targets_policy_import_confirm"
+            ),
             *super().get_urls(),
         ]
 

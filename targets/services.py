@@ -15,7 +15,7 @@ from audit.services import (
     audit_record_many,
     snapshot,
 )
-from tasks.models import KeyTask, Role, Task
+from tasks.models import ImportKind, KeyTask, Role, Task
 
 from . import permissions
 from .cache import public_page_changed
@@ -274,6 +274,12 @@ def policy_targets_extract(*, policy, dry_run: bool = False) -> ExtractReport:
     ]
     if not rows and not policy.text:
         raise TargetError(f"{policy}尚未导入正文或附件,没有可提取的内容。")
+    if policy.imports.filter(kind=ImportKind.DOCUMENT).exists():
+        # Read by the general reader at its import; this parser knows only
+        # the 鹰潭 policy's own form and would propose them again.
+        raise TargetError(
+            f"{policy}从通用格式的正文导入,其目标已在导入时读取,不再重复提取。"
+        )
     candidates = extract_candidates(annex_rows=rows, text=policy.text)
     return targets_extract(policy=policy, candidates=candidates, dry_run=dry_run)
 
@@ -338,3 +344,47 @@ def readings_import(*, rows, actor=None) -> list[Reading]:
     # The public page's cache, once for the whole file, after every write.
     public_page_changed()
     return readings
+
+
+def policy_document_load(
+    *, accept_targets: bool = False, user=None, dry_run: bool = False, **kwargs
+):
+    """A new policy from any office's document (tasks.services.
+    policy_document_import, whose arguments it takes), its targets stored
+    in the same transaction: as candidates to be confirmed, or confirmed
+    at once where the administrator ticks so and may confirm targets."""
+    from tasks.importers.errors import ImportFailed
+    from tasks.services import policy_document_import
+
+    if accept_targets and not dry_run and not permissions.can_review_targets(user):
+        raise ImportFailed("只有人社局审核员或系统管理员可以直接确认目标。")
+
+    def store(policy, report) -> list[str]:
+        candidates = report.plan.candidates(with_tasks=report.annex is None)
+        extracted = targets_extract(
+            policy=policy, candidates=candidates, dry_run=report.dry_run
+        )
+        report.targets = extracted
+        notes = [
+            f"目标“{t.target.metric}”({t.target.text[:30]}):{t.problem}"
+            for t in report.plan.targets
+            if t.problem
+        ]
+        if accept_targets and not report.dry_run:
+            for target in extracted.created:
+                target_decide(target=target, accept=True, actor=user)
+            notes.append(f"已直接确认目标 {len(extracted.created)} 个。")
+        elif accept_targets:
+            notes.append(f"将直接确认目标 {len(extracted.created)} 个。")
+        elif extracted.created:
+            done = "将生成" if report.dry_run else "已生成"
+            notes.append(
+                f"{done}候选目标 {len(extracted.created)} 个,"
+                "须在“目标”中逐个确认后才在公众页显示。"
+            )
+        return notes
+
+    report = policy_document_import(user=user, dry_run=dry_run, then=store, **kwargs)
+    if not dry_run and report.policy.published:
+        public_page_changed()
+    return report

@@ -10,6 +10,7 @@ from import_export.forms import (
 from audit.admin import AuditedAdminMixin
 from common.http import SafeQueryAdminMixin
 from tasks.models import (
+    AnnexColumnMapping,
     Department,
     DepartmentAlias,
     ImportRecord,
@@ -36,12 +37,52 @@ class ColumnNameExportForm(SelectableFieldsExportForm):
         return field.column_name
 
 
+# The columns a person may match by hand where the importer cannot tell
+# them, by field and label (tasks.importers.annex.COLUMNS).
+MATCHABLE_COLUMNS = (
+    ("requirement", "工作要求"),
+    ("departments", "责任部门"),
+    ("lead", "牵头单位"),
+    ("cooperating", "配合单位"),
+    ("number", "序号"),
+    ("key_task", "重点任务"),
+)
+
+
 class AnnexImportForm(ImportForm):
     policy = forms.ModelChoiceField(
         label="所属政策文件",
         queryset=Policy.objects.all(),
         help_text="附件中的任务导入到这份政策下;没有时请先在“政策文件”中新增。",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offered, as selects of the header's cells, once a header could
+        # not be read (annex_header); the choice is remembered.
+        self.annex_header = None
+        for name, label in MATCHABLE_COLUMNS:
+            self.fields[f"column_{name}"] = forms.CharField(
+                label=f"“{label}”列", required=False, max_length=200
+            )
+
+    def column_fields(self):
+        return [self[f"column_{name}"] for name, _ in MATCHABLE_COLUMNS]
+
+    def column_mapping(self) -> dict[str, str]:
+        return {
+            name: text
+            for name, _ in MATCHABLE_COLUMNS
+            if (text := self.cleaned_data.get(f"column_{name}", "").strip())
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is not None:
+            # The format reads the file where the form is out of reach.
+            upload.annex_mapping = self.column_mapping()
+        return cleaned
 
 
 class AnnexConfirmForm(ConfirmImportForm):
@@ -139,12 +180,14 @@ class TaskAdmin(
 
     def write_to_tmp_storage(self, import_file, input_format):
         input_format.file_name = import_file.name
+        input_format.mapping = getattr(import_file, "annex_mapping", None) or None
         return super().write_to_tmp_storage(import_file, input_format)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportFailed):
             for message in e.errors:
                 form.add_error("import_file", message)
+            form.annex_header = getattr(e, "annex_header", None)
         else:
             super().add_data_read_fail_error_to_form(form, e)
 
@@ -178,6 +221,16 @@ class DepartmentAliasAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAd
     list_filter = ("department__kind",)
     search_fields = ("name", "department__name")
     autocomplete_fields = ("department",)
+
+
+@admin.register(AnnexColumnMapping)
+class AnnexColumnMappingAdmin(SafeQueryAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("header", "mapping", "updated_at")
+    search_fields = ("header",)
+    readonly_fields = ("signature", "header", "mapping", "updated_at")
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ImportRecord)

@@ -404,6 +404,25 @@ class Responsibility(models.Model):
 class ImportKind(models.TextChoices):
     ANNEX = "annex", "附件表格"
     POLICY = "policy", "政策正文"
+    DOCUMENT = "document", "政策正文(通用格式)"
+
+
+class AnnexColumnMapping(models.Model):
+    """Which annex column is which, as a person chose it for a header the
+    importer could not read by itself; used again for the same header."""
+
+    signature = models.CharField("表头特征", max_length=64, unique=True)
+    header = models.CharField("表头", max_length=1000)
+    mapping = models.JSONField("列对应", default=dict)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "附件列对应"
+        verbose_name_plural = "附件列对应"
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return self.header[:60]
 
 
 class ImportRecord(models.Model):

@@ -14,9 +14,10 @@ from import_export.results import Error, Result, RowResult
 
 from common.spreadsheets import escape_formula
 from tasks.models import Task
-from tasks.services import Action, annex_import, file_digest
+from tasks.selectors import annex_mapping_for
+from tasks.services import Action, annex_import, annex_mapping_save, file_digest
 
-from .importers.annex import AnnexRow, AnnexSheet, read_annex
+from .importers.annex import AnnexRow, AnnexSheet, annex_header, read_annex
 from .importers.errors import ImportFailed
 
 # 牵头单位 and 配合单位 are filled where the sheet has them in two columns.
@@ -31,15 +32,33 @@ IMPORT_TYPES = {
 class AnnexXLSX(XLSX):
     """The annex as offices keep it: title rows, merged cells, wraps."""
 
-    # Set by the admin to the chosen file's name, which messages give.
+    # Set by the admin to the chosen file's name, which messages give, and
+    # to the columns the person matched by hand (field → header text).
     file_name = "上传的文件"
+    mapping: dict[str, str] | None = None
 
     def get_title(self):
         return "附件表格(xlsx)"
 
     def create_dataset(self, in_stream):
+        """The rows of the sheet, its columns as the person matched them, or
+        as matched before for the same header. A header that cannot be
+        read is refused with the header as found (``annex_header`` on the
+        error), for the person to match its columns."""
         data = in_stream if isinstance(in_stream, bytes) else in_stream.read()
-        sheet = read_annex(data, self.file_name)
+        mapping = self.mapping or annex_mapping_for(data, self.file_name)
+        try:
+            sheet = read_annex(data, self.file_name, mapping)
+        except ImportFailed as exc:
+            try:
+                exc.annex_header = annex_header(data, self.file_name)
+            except ImportFailed:
+                exc.annex_header = None
+            raise
+        if self.mapping:
+            header = annex_header(data, self.file_name)
+            if header is not None:
+                annex_mapping_save(header=header, mapping=self.mapping)
         dataset = tablib.Dataset(headers=HEADERS, title=sheet.sheet_name)
         for row in sheet.rows:
             dataset.append(

@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tasks.models import (
+    AnnexColumnMapping,
     Department,
     KeyTask,
     KeyTaskAssignment,
@@ -16,6 +17,7 @@ from tasks.models import (
     Task,
 )
 
+from .importers.annex import annex_header
 from .importers.errors import ImportFailed
 
 
@@ -127,3 +129,16 @@ def key_task_choices() -> QuerySet[KeyTask]:
 
 def section_choices() -> QuerySet[Section]:
     return Section.objects.order_by("policy__number", "number")
+
+
+def annex_mapping_for(data: bytes, file_name: str = "附件.xlsx") -> dict | None:
+    """The column mapping a person chose for an annex of this header, if
+    any: applied to the next sheet that comes with the same header."""
+    try:
+        header = annex_header(data, file_name)
+    except ImportFailed:
+        return None  # the import itself says what is wrong with the file
+    if header is None:
+        return None
+    saved = AnnexColumnMapping.objects.filter(signature=header.signature).first()
+    return dict(saved.mapping) if saved else None

@@ -9,21 +9,26 @@ the same data, because roles are derived from what both have loaded.
 import difflib
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F
 
 from audit.services import audit_record
+from policytext.document import Document
 from policytext.structure import PolicyText
 from policytext.text import name_key
 
-from .importers.annex import AnnexSheet, read_role_note
+from .importers.annex import AnnexSheet, read_role_note, role_note
 from .importers.bulk import update_rows
 from .importers.departments import DepartmentDirectory
+from .importers.document import DocumentPlan, plan_document
 from .importers.errors import ImportFailed
 from .models import (
+    AnnexColumnMapping,
     Department,
+    DepartmentAlias,
     ImportKind,
     ImportRecord,
     KeyTask,
@@ -693,3 +698,193 @@ def _record(policy, kind, file_name, sha256, user, report: ImportReport) -> None
             "unchanged": record.unchanged_count,
         },
     )
+
+
+@dataclass
+class DocumentImportReport(ImportReport):
+    policy: Policy | None = None
+    plan: DocumentPlan | None = None
+    annex: ImportReport | None = None
+    targets: object = None  # what the ``then`` of the targets app stored
+
+
+def policy_document_import(
+    *,
+    document: Document,
+    file_name: str,
+    sha256: str,
+    number: str,
+    title: str,
+    aliases: dict[str, Department | None] | None = None,
+    publish: bool = False,
+    user=None,
+    dry_run: bool = False,
+    annex: AnnexSheet | None = None,
+    annex_file_name: str = "",
+    annex_sha256: str = "",
+    text: str = "",
+    then: Callable[[Policy, DocumentImportReport], list[str]] | None = None,
+) -> DocumentImportReport:
+    """A new policy from any office's document, as read_document read it:
+    a section for each top-level chapter holding items with role notes, a
+    key task for each such item (numbered in text order) with its roles,
+    and, where no annex comes with it, a task for each key task so that
+    its departments report on it. An annex given loads its tasks instead.
+
+    ``aliases`` settles the unit names the directory does not know: a
+    name → the department it is (kept as a DepartmentAlias), or None to
+    leave it out. A name neither known nor settled refuses the import, as
+    does a 文号 already in use. ``then`` runs inside the transaction once
+    the policy is written (the targets app stores the targets there); its
+    notes join the report.
+    """
+    errors = []
+    number = number.strip()
+    title = title.strip()
+    if not number:
+        errors.append("请填写文号:文件中没有读到文号。")
+    elif len(number) > Policy._meta.get_field("number").max_length:
+        errors.append(f"文号“{number[:20]}…”过长。")
+    elif existing := Policy.objects.filter(number=number).first():
+        errors.append(
+            f"文号“{number}”已被政策“{existing.title or existing.number}”使用,"
+            "不能再导入为新政策;请核对文号,或在该政策下导入附件。"
+        )
+    if not title:
+        errors.append("请填写政策标题:文件中没有读到标题。")
+    elif len(title) > Policy._meta.get_field("title").max_length:
+        errors.append("政策标题超过 200 个字。")
+    directory = DepartmentDirectory.load()
+    plan = plan_document(document, directory, aliases)
+    if not plan.key_tasks:
+        errors.append(
+            "文件中没有读到带牵头单位、配合单位或责任单位的条目,无法生成重点任务。"
+        )
+    if plan.unknown:
+        errors.insert(
+            0,
+            "以下单位名称无法识别,未导入任何数据。请逐个对应到已有部门,"
+            "或选择“忽略”:\n"
+            + "\n".join(f"“{u.name}”(见{'、'.join(u.places)})" for u in plan.unknown),
+        )
+    if errors:
+        raise ImportFailed(errors)
+
+    report = DocumentImportReport(notes=list(plan.notes), dry_run=dry_run, plan=plan)
+    try:
+        with transaction.atomic():
+            _aliases_save(aliases or {}, directory, plan, report)
+            policy = Policy.objects.create(
+                number=number, title=title, text=text, published=publish
+            )
+            report.policy = policy
+            sections = {
+                s.number: Section.objects.create(
+                    policy=policy, number=s.number, title=s.title
+                )
+                for s in plan.sections
+            }
+            for planned in plan.key_tasks:
+                key_task = KeyTask.objects.create(
+                    policy=policy,
+                    number=planned.number,
+                    section=sections.get(planned.section),
+                    title=planned.title,
+                    body=planned.body,
+                    responsibility_note=planned.note,
+                )
+                roles = [(d, Role.LEAD) for d in planned.leads] + [
+                    (d, Role.COOPERATING) for d in planned.cooperating
+                ]
+                _sync_assignments(key_task, [], roles)
+                report.rows.append(
+                    RowOutcome(
+                        planned.number,
+                        Action.CREATED,
+                        str(key_task),
+                        object_id=key_task.pk,
+                        obj=key_task,
+                    )
+                )
+                if annex is None and roles:
+                    _document_task(policy, key_task, planned, roles)
+            if annex is not None:
+                report.annex = annex_import(
+                    policy_number=number,
+                    sheet=annex,
+                    file_name=annex_file_name or "附件.xlsx",
+                    sha256=annex_sha256,
+                    user=user,
+                )
+                report.notes.extend(report.annex.notes)
+            if then is not None:
+                report.notes.extend(then(policy, report))
+            _record(policy, ImportKind.DOCUMENT, file_name, sha256, user, report)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+def _document_task(policy, key_task, planned, roles) -> Task:
+    """The key task as the one task its departments report on; its
+    departments kept as a role note, as an annex row of two columns is."""
+    cooperating = "、".join(d.name for d in planned.cooperating)
+    text = (
+        role_note("、".join(d.name for d in planned.leads), cooperating)
+        if planned.leads
+        else cooperating
+    )
+    task = Task.objects.create(
+        policy=policy,
+        key_task=key_task,
+        number=planned.number,
+        requirement=planned.body or planned.title,
+        departments_text=text[: Task._meta.get_field("departments_text").max_length],
+    )
+    Responsibility.objects.bulk_create(
+        Responsibility(task=task, department=d, role=role, position=i)
+        for i, (d, role) in enumerate(roles)
+    )
+    return task
+
+
+def _aliases_save(aliases, directory: DepartmentDirectory, plan, report) -> None:
+    """Each name of the document mapped by hand kept as the department's
+    alias, so that the next import knows it; a name the directory already
+    knows is left."""
+    used = {
+        name_key(name)
+        for planned in plan.key_tasks
+        for name in planned.lead_names + planned.cooperating_names
+    }
+    for name, department in aliases.items():
+        if department is None or name_key(name) not in used:
+            continue
+        if directory.resolve(name) is not None:
+            continue
+        alias = DepartmentAlias.objects.create(
+            name=name[: DepartmentAlias._meta.get_field("name").max_length],
+            department=department,
+        )
+        done = "将保存" if report.dry_run else "已保存"
+        report.notes.append(f"{done}部门别名:{alias}。")
+
+
+@transaction.atomic
+def annex_mapping_save(*, header, mapping: dict[str, str], user=None):
+    """Remember which column is which for an annex header the importer
+    could not read by itself, so that the next sheet with the same header
+    is read without asking."""
+    saved, _ = AnnexColumnMapping.objects.update_or_create(
+        signature=header.signature,
+        defaults={"header": " | ".join(header.texts)[:1000], "mapping": mapping},
+    )
+    audit_record(
+        action="annex.mapping",
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        obj=saved,
+        after={"header": saved.header, "mapping": mapping},
+    )
+    return saved

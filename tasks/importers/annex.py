@@ -13,6 +13,7 @@ column that cannot be told is refused with the header as found, never
 guessed; ``mapping`` names it (field → header text) where a person has.
 """
 
+import hashlib
 import io
 import re
 import zipfile
@@ -464,3 +465,39 @@ def _too_long(text: str, limit: int) -> str | None:
     if len(text) <= limit:
         return None
     return f"有 {len(text)} 个字,超过上限 {limit} 个字,请精简后再导入"
+
+
+@dataclass
+class AnnexHeader:
+    """The header row of an annex as found, for a person to tell which
+    column is which where the importer cannot."""
+
+    sheet_name: str
+    row: int
+    texts: list[str]  # the filled header cells, left to right
+
+    @property
+    def signature(self) -> str:
+        """The same for the same header, however its cells are spaced or
+        wrapped: how a column mapping chosen once is found again."""
+        keys = "|".join(_header_key(text) for text in self.texts)
+        return hashlib.sha256(keys.encode()).hexdigest()
+
+
+def annex_header(data: bytes, file_name: str) -> AnnexHeader | None:
+    """The header row of the first sheet that has one: the row the import
+    takes as its header (even if it cannot tell its columns), else the
+    first row of three filled cells or more."""
+    workbook = open_workbook(data, file_name)
+    fallback = None
+    for worksheet in workbook.worksheets:
+        grid = _grid(worksheet)
+        for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+            keys = [_header_key(value) for value in row]
+            texts = [clean_text(v) for v in row if clean_text(v)]
+            found = {f for f, names in COLUMNS.items() if set(names) & set(keys)}
+            if "number" in found or len(found) >= 2:
+                return AnnexHeader(worksheet.title, index + 1, texts)
+            if fallback is None and len(texts) >= 3:
+                fallback = AnnexHeader(worksheet.title, index + 1, texts)
+    return fallback
