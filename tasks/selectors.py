@@ -34,10 +34,14 @@ def policy_for_annex() -> Policy:
     )
 
 
-def policy_choices() -> list[Policy]:
+def policy_choices(*, published_only: bool = False) -> list[Policy]:
     """Every policy with the number of its tasks, for a page's policy
-    switcher; one query."""
-    return list(Policy.objects.annotate(task_count=Count("tasks")).order_by("number"))
+    switcher; with ``published_only``, those the public page shows. One
+    query."""
+    policies = Policy.objects.annotate(task_count=Count("tasks"))
+    if published_only:
+        policies = policies.filter(published=True)
+    return list(policies.order_by("number"))
 
 
 def default_policy(
