@@ -116,7 +116,7 @@ def department_responsibilities(
     units = [department.pk, *(group.pk for group in department.member_of.all())]
     rows = (
         Responsibility.objects.filter(department_id__in=units, task__in=tasks)
-        .select_related("task__key_task", "department")
+        .select_related("task__key_task", "task__policy", "department")
         .order_by("task__policy__number", "task__number")
     )
     grouped: dict[str, list[Responsibility]] = {role: [] for role in Role.values}

@@ -89,6 +89,12 @@ def test_a_department_sees_its_tasks_of_both_policies_labelled(
     for report in mine:
         assert report.get_absolute_url() in page
     assert f'<span class="badge policy-badge" title="{second.title}">{SECOND}' in page
+    # The department's page lists its tasks of both, labelled the same.
+    own = reverse("tasks:department-detail", args=[user.department.pk])
+    page = client.get(own).content.decode()
+    assert f'<span class="badge policy-badge" title="{second.title}">{SECOND}' in page
+    for report in mine:
+        assert report.task.get_absolute_url() in page
 
 
 @pytest.mark.django_db
