@@ -61,7 +61,10 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "载入部门目录、政策正文和附件,建立角色;加 --demo 再建每个角色的演示账号。"
+    help = (
+        "载入部门目录、政策正文和附件,建立角色;加 --demo 再建每个角色的演示账号、"
+        "演示用的第二份政策和演示数据。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="创建演示账号")
