@@ -46,4 +46,7 @@ def render_jobs_for_user(user) -> QuerySet[RenderJob]:
 
 
 def public_bulletins() -> QuerySet[Bulletin]:
-    return Bulletin.objects.filter(published=True, issued_at__isnull=False)
+    """Published bulletins of the policies the public page shows."""
+    return Bulletin.objects.filter(
+        published=True, issued_at__isnull=False, policy__published=True
+    )

@@ -113,7 +113,11 @@ def demo_months(today: datetime.date, count: int = 4) -> list[tuple[int, int]]:
     return [(index // 12, index % 12 + 1) for index in range(first, last + 1)]
 
 
-def _policy_first_day() -> datetime.date:
+def _policy_first_day(policy: Policy | None = None) -> datetime.date:
+    """The policy's issue; with none named, the first issued policy's,
+    whose span the demo's months stand in."""
+    if policy is not None:
+        return policy.issued_on or POLICY_FIRST_DAY
     issued = (
         Policy.objects.exclude(issued_on=None)
         .order_by("issued_on")
@@ -123,12 +127,12 @@ def _policy_first_day() -> datetime.date:
     return issued or POLICY_FIRST_DAY
 
 
-def _plan_span() -> tuple[datetime.date, datetime.date]:
+def _plan_span(policy: Policy) -> tuple[datetime.date, datetime.date]:
     """The plan's first and last day as a bulletin counts 序时进度: from
     the policy's issue to the last deadline of its targets (the demo
     accepts them all), else to the end of its last year."""
-    end = Target.objects.aggregate(last=Max("deadline"))["last"]
-    return _policy_first_day(), end or datetime.date(POLICY_LAST_YEAR, 12, 31)
+    end = Target.objects.filter(policy=policy).aggregate(last=Max("deadline"))["last"]
+    return _policy_first_day(policy), end or datetime.date(POLICY_LAST_YEAR, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -142,14 +146,19 @@ class Pace:
     done_from: int | None = None
 
 
-def _paces(rng: random.Random) -> dict[int, Pace]:
-    """Each task's pace, by task id: ``PACES`` of them finished, lagging
-    or behind, picked at random; the rest on pace, a few points ahead."""
+def _paces(
+    rng: random.Random, policy: Policy, counts: dict[str, int] = PACES
+) -> dict[int, Pace]:
+    """Each of the policy's tasks' pace, by task id: ``counts`` of them
+    finished, lagging or behind, picked at random; the rest on pace, a few
+    points ahead."""
     tasks = list(
-        Task.objects.order_by("policy_id", "number").values_list("pk", flat=True)
+        Task.objects.filter(policy=policy)
+        .order_by("number")
+        .values_list("pk", flat=True)
     )
     rng.shuffle(tasks)
-    completed, lagging, behind = (PACES[k] for k in ("completed", "lagging", "behind"))
+    completed, lagging, behind = (counts[k] for k in ("completed", "lagging", "behind"))
     paces = {}
     for position, task in enumerate(tasks):
         if position < completed:
@@ -213,6 +222,20 @@ def demo_authors() -> dict[int, User]:
     return authors
 
 
+@dataclass
+class _PolicyPlan:
+    """One policy's share of the demo: its own random sequence, its tasks'
+    paces and its plan's span, so that another policy's reports leave its
+    figures as they are."""
+
+    policy: Policy
+    rng: random.Random
+    paces: dict[int, Pace]
+    start: datetime.date
+    end: datetime.date
+    reached: dict[tuple[int, int], int]
+
+
 @transaction.atomic
 def demo_reports_create(
     *,
@@ -220,26 +243,31 @@ def demo_reports_create(
     today: datetime.date | None = None,
     months: int = 4,
     seed: int = 2025,
+    policies: list[Policy] | None = None,
 ) -> int:
     """Open the months ``demo_months`` gives, at least ``months`` of them,
     ending with the month of ``demo_day(today)``, and fill them, the last
     one still open; returns the number of reports
-    written. Does nothing when any period exists already."""
+    written. Does nothing when any period exists already.
+
+    ``policies`` (every policy by default) are filled each with its own
+    random sequence, the first with ``seed`` itself: a second policy added
+    to the demo changes none of the first one's reports."""
     if ReportingPeriod.objects.exists():
         return 0
-    rng = random.Random(seed)  # noqa: S311 - demo texts, not secrets
+    if policies is None:
+        policies = list(Policy.objects.order_by("pk"))
     authors = demo_authors()
     real_today = today or timezone.localdate()
     today = demo_day(real_today, months)
     written = 0
     plan = demo_months(today, months)
-    paces = _paces(random.Random(f"{seed}-paces"))  # noqa: S311 - as above
-    start, end = _plan_span()
-    reached: dict[tuple[int, int], int] = {}
+    plans = [
+        _policy_plan(policy, seed, main=position == 0)
+        for position, policy in enumerate(policies)
+    ]
     for index, (year, month) in enumerate(plan):
-        elapsed = elapsed_percent(
-            start, end, datetime.date(year, month, calendar.monthrange(year, month)[1])
-        )
+        month_end = datetime.date(year, month, calendar.monthrange(year, month)[1])
         current = index == len(plan) - 1
         deadline = (
             today + datetime.timedelta(days=5)
@@ -252,74 +280,109 @@ def demo_reports_create(
                 requires_signoff=True
             )
         period = period_open(year=year, month=month, deadline=deadline)
-        reports = list(
-            ProgressReport.objects.filter(period=period)
-            .select_related("department")
-            .order_by("task__number", "department__sort_order")
-        )
-        for report in reports:
-            outcome = rng.random()
-            author = authors[report.department_id]
-            if current and outcome < 0.35:
-                continue  # still to write
-            if not current and outcome < 0.06:
-                continue  # never filed: missing
-            status, completion = _judgement(paces[report.task_id], elapsed, index, rng)
-            key = (report.task_id, report.department_id)
-            if status != ProgressStatus.COMPLETED:
-                # A department does not report less done than last month.
-                completion = max(completion, reached.get(key, 0))
-            reached[key] = completion
-            if report.role != Role.LEAD and rng.random() < 0.25:
-                completion = None  # a cooperating unit gives no estimate
-            report_save(
-                report=report,
-                data={
-                    "progress": PROGRESS[status].format(
-                        n=rng.randint(1, 6), m=rng.randint(50, 900)
-                    ),
-                    "problems": PROBLEMS if status != ProgressStatus.ON_TRACK else "",
-                    "next_steps": NEXT_STEPS,
-                    "proposed_status": status,
-                    "completion": completion,
-                },
-                expected_version=report.version,
-                actor=author,
+        for item in plans:
+            elapsed = elapsed_percent(item.start, item.end, month_end)
+            written += _fill_period(
+                period, item, elapsed, index, current, authors, reviewer
             )
-            written += 1
-            if current and outcome < 0.45:
-                continue  # a draft in progress
-            report = report_transition(report=report, action="submit", actor=author)
-            if report.state == ReportState.PENDING_SIGNOFF:
-                continue  # waiting for the leader
-            if current and outcome < 0.62:
-                continue  # waiting for review
-            if outcome < (0.75 if current else 0.12):
-                report = report_transition(
-                    report=report,
-                    action="return",
-                    actor=reviewer,
-                    reason=rng.choice(RETURN_REASONS),
-                )
-                if current:
-                    continue  # returned, not yet fixed
-                report = report_save(
-                    report=report,
-                    data={"progress": report.progress + "(已按要求补充核实。)"},
-                    expected_version=report.version,
-                    actor=author,
-                )
-                report_transition(report=report, action="submit", actor=author)
-            report_transition(report=report, action="approve", actor=reviewer)
+        for item in plans:
+            if not current:
+                _backdate(period, item.rng, policy=item.policy)
+            elif today != real_today:
+                _backdate(period, item.rng, latest=today, policy=item.policy)
         if not current:
-            _backdate(period, rng)
             period_close(period=period)
-        elif today != real_today:
-            _backdate(period, rng, latest=today)
     return written
 
 
-def _backdate(period, rng: random.Random, latest: datetime.date | None = None) -> None:
+# A policy of the demo besides the first, smaller: fewer of its tasks off
+# pace, so that most still keep it.
+SMALL_PACES = {"completed": 1, "lagging": 2, "behind": 1}
+
+
+def _policy_plan(policy: Policy, seed: int, main: bool) -> _PolicyPlan:
+    suffix = "" if main else f"-{policy.number}"
+    rng = random.Random(f"{seed}{suffix}" if suffix else seed)  # noqa: S311 - demo texts
+    paces = _paces(
+        random.Random(f"{seed}-paces{suffix}"),  # noqa: S311 - as above
+        policy,
+        PACES if main else SMALL_PACES,
+    )
+    start, end = _plan_span(policy)
+    return _PolicyPlan(policy, rng, paces, start, end, {})
+
+
+def _fill_period(period, item: _PolicyPlan, elapsed, index, current, authors, reviewer):
+    """Write one policy's reports of a demo month; returns how many."""
+    rng, written = item.rng, 0
+    reports = list(
+        ProgressReport.objects.filter(period=period, task__policy=item.policy)
+        .select_related("department")
+        .order_by("task__number", "department__sort_order")
+    )
+    for report in reports:
+        outcome = rng.random()
+        author = authors[report.department_id]
+        if current and outcome < 0.35:
+            continue  # still to write
+        if not current and outcome < 0.06:
+            continue  # never filed: missing
+        status, completion = _judgement(item.paces[report.task_id], elapsed, index, rng)
+        key = (report.task_id, report.department_id)
+        if status != ProgressStatus.COMPLETED:
+            # A department does not report less done than last month.
+            completion = max(completion, item.reached.get(key, 0))
+        item.reached[key] = completion
+        if report.role != Role.LEAD and rng.random() < 0.25:
+            completion = None  # a cooperating unit gives no estimate
+        report_save(
+            report=report,
+            data={
+                "progress": PROGRESS[status].format(
+                    n=rng.randint(1, 6), m=rng.randint(50, 900)
+                ),
+                "problems": PROBLEMS if status != ProgressStatus.ON_TRACK else "",
+                "next_steps": NEXT_STEPS,
+                "proposed_status": status,
+                "completion": completion,
+            },
+            expected_version=report.version,
+            actor=author,
+        )
+        written += 1
+        if current and outcome < 0.45:
+            continue  # a draft in progress
+        report = report_transition(report=report, action="submit", actor=author)
+        if report.state == ReportState.PENDING_SIGNOFF:
+            continue  # waiting for the leader
+        if current and outcome < 0.62:
+            continue  # waiting for review
+        if outcome < (0.75 if current else 0.12):
+            report = report_transition(
+                report=report,
+                action="return",
+                actor=reviewer,
+                reason=rng.choice(RETURN_REASONS),
+            )
+            if current:
+                continue  # returned, not yet fixed
+            report = report_save(
+                report=report,
+                data={"progress": report.progress + "(已按要求补充核实。)"},
+                expected_version=report.version,
+                actor=author,
+            )
+            report_transition(report=report, action="submit", actor=author)
+        report_transition(report=report, action="approve", actor=reviewer)
+    return written
+
+
+def _backdate(
+    period,
+    rng: random.Random,
+    latest: datetime.date | None = None,
+    policy: Policy | None = None,
+) -> None:
     """Move a past month's timestamps into that month: most reports on
     time, a few after the deadline. With ``latest``, the month is the open
     one of a demo made outside the policy's span: its reports were all
@@ -331,9 +394,10 @@ def _backdate(period, rng: random.Random, latest: datetime.date | None = None) -
             datetime.date(period.year, period.month, 1), datetime.time(9), zone
         )
     )
-    for report in ProgressReport.objects.filter(period=period).exclude(
-        submitted_at=None
-    ):
+    reports = ProgressReport.objects.filter(period=period).exclude(submitted_at=None)
+    if policy is not None:
+        reports = reports.filter(task__policy=policy)
+    for report in reports:
         if latest is not None:
             late = False
             submitted = datetime.datetime.combine(
@@ -355,6 +419,9 @@ def _backdate(period, rng: random.Random, latest: datetime.date | None = None) -
                 at=submitted + datetime.timedelta(hours=step * 20)
             )
     if latest is None:
-        ProgressReport.objects.filter(
+        unfiled = ProgressReport.objects.filter(
             period=period, state__in=[ReportState.DRAFT, ReportState.RETURNED]
-        ).update(overdue_marked_at=deadline + datetime.timedelta(days=1))
+        )
+        if policy is not None:
+            unfiled = unfiled.filter(task__policy=policy)
+        unfiled.update(overdue_marked_at=deadline + datetime.timedelta(days=1))

@@ -91,18 +91,26 @@ def reading_values(target, plan, today: datetime.date, share: Decimal, count: in
 
 
 @transaction.atomic
-def demo_targets_create(*, reviewer, today: datetime.date | None = None) -> int:
-    """Confirm every policy's candidate targets and give them readings as
-    of ``today``; returns the number of readings. Does nothing once
-    readings exist."""
-    if Reading.objects.exists():
+def demo_targets_create(
+    *, reviewer, today: datetime.date | None = None, policy: Policy | None = None
+) -> int:
+    """Confirm the policy's candidate targets (every policy's by default)
+    and give them readings as of ``today``; returns the number of
+    readings. Does nothing once the policy's targets have readings.
+
+    Readings cycle over the targets of each call: a demo that makes a
+    second policy's targets with a call of their own leaves the first
+    one's readings as they are."""
+    policies = Policy.objects.all() if policy is None else [policy]
+    targets = Target.objects.filter(policy__in=policies)
+    if Reading.objects.filter(target__in=targets).exists():
         return 0
-    for policy in Policy.objects.all():
-        policy_targets_extract(policy=policy)
+    for item in policies:
+        policy_targets_extract(policy=item)
     today = today or timezone.localdate()
     written = 0
     targets = (
-        Target.objects.filter(review_status=ReviewStatus.PROPOSED)
+        targets.filter(review_status=ReviewStatus.PROPOSED)
         .select_related("policy")
         .prefetch_related("plan")
         .order_by("position", "pk")

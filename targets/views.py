@@ -65,14 +65,22 @@ board = BoardView.as_view()
 
 class PublicBoardView(TemplateView):
     """Accepted targets and where they stand, for anyone: no report text,
-    no names, no internal links."""
+    no names, no internal links. One page a published policy
+    (``/public/policies/<id>/``); ``/public/`` is the default one's, and
+    ``?policy=`` still chooses another there. An unpublished policy is not
+    found."""
 
     template_name = "targets/public.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        policies = policy_choices()
-        policy = chosen_policy(self.request, policies)
+        policies = policy_choices(published_only=True)
+        if "pk" in self.kwargs:
+            policy = next((p for p in policies if p.pk == self.kwargs["pk"]), None)
+            if policy is None:
+                raise Http404("没有这份公开的政策文件。")
+        else:
+            policy = chosen_policy(self.request, policies)
         groups = selectors.public_board(policy)
         items = [item for group in groups for item in group.items]
         dates = [item.latest_date for item in items if item.latest_date]

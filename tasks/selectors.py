@@ -36,10 +36,14 @@ def policy_for_annex() -> Policy:
     )
 
 
-def policy_choices() -> list[Policy]:
+def policy_choices(*, published_only: bool = False) -> list[Policy]:
     """Every policy with the number of its tasks, for a page's policy
-    switcher; one query."""
-    return list(Policy.objects.annotate(task_count=Count("tasks")).order_by("number"))
+    switcher; with ``published_only``, those the public page shows. One
+    query."""
+    policies = Policy.objects.annotate(task_count=Count("tasks"))
+    if published_only:
+        policies = policies.filter(published=True)
+    return list(policies.order_by("number"))
 
 
 def default_policy(
@@ -114,7 +118,7 @@ def department_responsibilities(
     units = [department.pk, *(group.pk for group in department.member_of.all())]
     rows = (
         Responsibility.objects.filter(department_id__in=units, task__in=tasks)
-        .select_related("task__key_task", "department")
+        .select_related("task__key_task", "task__policy", "department")
         .order_by("task__policy__number", "task__number")
     )
     grouped: dict[str, list[Responsibility]] = {role: [] for role in Role.values}

@@ -62,6 +62,10 @@ class DepartmentDetailView(LoginRequiredMixin, DetailView):
             self.object, permissions.tasks_for_user(self.request.user)
         )
         context["sections"] = [(label, grouped[value]) for value, label in Role.choices]
+        # Tasks of several policies are labelled with their policy's number.
+        context["several_policies"] = (
+            len({r.task.policy_id for rows in grouped.values() for r in rows}) > 1
+        )
         for panel in department_panels:
             context.update(panel(self.object, self.request.user))
         return context

@@ -38,6 +38,7 @@ L = "login"  # redirected to the sign-in page
 MATRIX = {
     "home": (L, 302, 302, 302, 302, 302, 302, 302),
     "public": (200, 200, 200, 200, 200, 200, 200, 200),
+    "public-policy": (200, 200, 200, 200, 200, 200, 200, 200),
     "targets:board": (L, 200, 200, 200, 200, 200, 200, 200),
     "targets:target-detail": (L, 200, 200, 200, 200, 200, 200, 200),
     "targets:export": (L, 200, 200, 200, 200, 200, 200, 200),
@@ -476,6 +477,7 @@ def objects(period, everyone, settings, tmp_path, monkeypatch):
         "dispatch:sheet-upload": [period.pk],
         "targets:target-detail": [target.pk],
         "targets:reading-add": [target.pk],
+        "public-policy": [report.task.policy_id],
         "period": period,
         "report": report,
         **bulletins(everyone, monkeypatch),

@@ -36,6 +36,7 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("incentives/", include("incentives.urls")),
     path("public/", targets_views.public, name="public"),
+    path("public/policies/<int:pk>/", targets_views.public, name="public-policy"),
     path(
         "public/bulletins/",
         include((bulletin_urls.public_urlpatterns, "public-bulletins")),

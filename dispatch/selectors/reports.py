@@ -50,7 +50,7 @@ def department_period_reports(user, period: ReportingPeriod) -> list[ProgressRep
     reports = (
         permissions.own_reports(user)
         .filter(period=period)
-        .select_related("task__key_task", "period", "updated_by")
+        .select_related("task__key_task", "task__policy", "period", "updated_by")
         .annotate(
             urgency=Case(
                 When(state__in=PENDING_STATES, then=Value(0 if overdue else 1)),
@@ -59,7 +59,7 @@ def department_period_reports(user, period: ReportingPeriod) -> list[ProgressRep
                 output_field=IntegerField(),
             )
         )
-        .order_by("urgency", "task__number")
+        .order_by("urgency", "task__policy__number", "task__number")
     )
     result = list(reports)
     for report in result:
@@ -147,7 +147,7 @@ def review_queue(user) -> QuerySet[ProgressReport]:
     if not permissions.is_reviewer(user):
         return ProgressReport.objects.none()
     return ProgressReport.objects.select_related(
-        "task__key_task", "department", "period"
+        "task__key_task", "task__policy", "department", "period"
     ).order_by(F("submitted_at").asc(nulls_last=True), "pk")
 
 
@@ -166,8 +166,14 @@ def signoff_queue(user) -> QuerySet[ProgressReport]:
     return (
         permissions.own_reports(user)
         .filter(state=ReportState.PENDING_SIGNOFF)
-        .select_related("task__key_task", "period", "updated_by")
-        .order_by("period__year", "period__month", "task__number", "pk")
+        .select_related("task__key_task", "task__policy", "period", "updated_by")
+        .order_by(
+            "period__year",
+            "period__month",
+            "task__policy__number",
+            "task__number",
+            "pk",
+        )
     )
 
 

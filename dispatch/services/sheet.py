@@ -113,7 +113,9 @@ def sheet_build(*, period: ReportingPeriod, user) -> bytes:
     if not permissions.is_department_user(user):
         raise ReportError("只有部门填报员和负责人可以下载填报表。")
     reports = list(
-        department_sheet_reports(user, period).order_by("task__number", "pk")
+        department_sheet_reports(user, period).order_by(
+            "task__policy__number", "task__number", "pk"
+        )
     )
     workbook = Workbook()
     sheet = workbook.active

@@ -57,6 +57,8 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         "reports": reports,
         "urges": selectors.department_urges(request.user),
         "overdue_count": sum(1 for r in reports if r.is_overdue),
+        # Tasks of several policies are labelled with their policy's number.
+        "several_policies": len({report.task.policy_id for report in reports}) > 1,
     }
     for panel in my_tasks_panels:
         context.update(panel(request.user))
@@ -248,6 +250,9 @@ class ReviewQueueView(LoginRequiredMixin, FilterView):
             raise PermissionDenied("审核队列只对人社局审核员开放。")
         return selectors.review_queue(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        return _with_policy_labels(super().get_context_data(**kwargs))
+
 
 class SignoffListView(LoginRequiredMixin, ListView):
     """The leader's list of his department's reports awaiting sign-off."""
@@ -260,3 +265,14 @@ class SignoffListView(LoginRequiredMixin, ListView):
         if not permissions.is_leader(self.request.user):
             raise PermissionDenied("待签批列表只对部门负责人开放。")
         return selectors.signoff_queue(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return _with_policy_labels(super().get_context_data(**kwargs))
+
+
+def _with_policy_labels(context: dict) -> dict:
+    """Label each report with its policy's number when the page's reports
+    are of several policies (their tasks' numbers repeat)."""
+    policies = {report.task.policy_id for report in context["reports"]}
+    context["several_policies"] = len(policies) > 1
+    return context

@@ -58,7 +58,7 @@ def demo(settings, tmp_path):
         for username in ("reviewer", "reporter"):
             password_changed(user=User.objects.get(username=username))
         yield {
-            "policy": Policy.objects.get(),
+            "policy": Policy.objects.get(number="鹰办发〔2022〕22号"),
             "reviewer": User.objects.get(username="reviewer"),
             "reporter": User.objects.get(username="reporter"),
             "periods": {p.month: p for p in ReportingPeriod.objects.filter(year=2025)},

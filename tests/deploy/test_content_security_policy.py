@@ -197,7 +197,12 @@ def test_the_policy_is_the_one_the_portal_promises(settings):
 
 @pytest.mark.django_db
 def test_login_and_public_pages_carry_the_policy_and_no_inline_code(client, demo):
-    for url in (reverse("login"), reverse("public")):
+    from tasks.models import Policy
+
+    # The demo's policies each have their public page.
+    pages = [reverse("public-policy", args=[p.pk]) for p in Policy.objects.all()]
+    assert len(pages) == 2
+    for url in (reverse("login"), reverse("public"), *pages):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response[HEADER] == POLICY, url

@@ -17,6 +17,8 @@ from tests.tasks.snapshot import policy_snapshot
 
 D = datetime.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+FIRST = "鹰办发〔2022〕22号"
+DEMO_SECOND = "鹰人社发〔2025〕8号"  # 演示用, loaded with --demo only
 
 
 @pytest.fixture(autouse=True)
@@ -39,11 +41,21 @@ def test_policy_fixture_loads_the_same_data_as_the_imports(policy):
 
 
 @pytest.mark.django_db
+def test_setup_portal_without_demo_loads_the_real_policy_only(capsys):
+    from tasks.models import Policy
+
+    call_command("setup_portal")
+    assert list(Policy.objects.values_list("number", flat=True)) == [FIRST]
+    assert Task.objects.count() == 40
+
+
+@pytest.mark.django_db
 def test_setup_portal_loads_policy_and_one_demo_account_per_role(capsys):
     call_command("setup_portal", demo=True)
     call_command("setup_portal", demo=True)  # a second run changes nothing
 
-    assert Task.objects.count() == 40
+    assert Task.objects.filter(policy__number=FIRST).count() == 40
+    assert Task.objects.filter(policy__number=DEMO_SECOND).count() == 10
     output = capsys.readouterr().out
     for role in RoleName:
         users = User.objects.filter(groups__name=role.label)
@@ -126,7 +138,7 @@ def test_demo_data_has_reports_in_every_state_and_late_ones(capsys, today):
 
     # Every target extracted from the policy is confirmed and has readings
     # that put targets in every status.
-    items = progress_list(Target.objects.all(), today)
+    items = progress_list(Target.objects.filter(policy__number=FIRST), today)
     assert len(items) == 56
     assert {i.target.review_status for i in items} == {"accepted"}
     if today < D(2023, 2, 13):
@@ -161,13 +173,31 @@ def test_demo_reports_keep_to_the_time_elapsed_like_a_real_quarter(capsys):
     and a few finished, not a random spread."""
     from bulletins.selectors.figures import PROPOSED_LIGHTS, bulletin_figures
     from dispatch.models import ProgressReport, ProgressStatus
+    from targets.models import Reading, Target
     from tasks.models import Policy, Role
 
     today = D(2026, 1, 10)
     moment = datetime.datetime.combine(today, datetime.time(10), SHANGHAI)
     with time_machine.travel(moment, tick=False):
         call_command("setup_portal", demo=True)
-    policy = Policy.objects.get()
+    policy = Policy.objects.get(number=FIRST)
+    second = Policy.objects.get(number=DEMO_SECOND)
+    assert "演示用" in second.text
+
+    # The first policy's figures are those of a demo without the second:
+    # its reports written, and readings; the second has its own few.
+    written = ProgressReport.objects.exclude(progress="")
+    assert written.filter(task__policy=policy).count() == 1421
+    assert written.filter(task__policy=second).count() == 192
+    readings = Reading.objects.filter(target__review_status="accepted")
+    assert readings.filter(target__policy=policy).count() == 632
+    assert readings.filter(target__policy=second).count() == 30
+    assert Target.objects.filter(policy=second).count() == 8
+    assert set(
+        ProgressReport.objects.filter(task__policy=second).values_list(
+            "state", flat=True
+        )
+    ) == set(ReportState.values)
 
     def figures(first, last):
         return bulletin_figures(policy=policy, first=first, last=last, today=today)
@@ -185,6 +215,7 @@ def test_demo_reports_keep_to_the_time_elapsed_like_a_real_quarter(capsys):
     elapsed = {m: figures((2025, m), (2025, m))["elapsed_percent"] for m in (7, 8, 9)}
     assert elapsed[7] < elapsed[8] < elapsed[9] < 100
     reports = ProgressReport.objects.filter(
+        task__policy=policy,
         period__year=2025,
         period__month__in=elapsed,
         role=Role.LEAD,

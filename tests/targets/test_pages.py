@@ -553,11 +553,15 @@ def test_public_page_shows_one_policy_and_caches_each(
     page = client.get(url).content.decode()
     assert targets["behind"].metric in page
     assert "第二份政策的目标壬癸" not in page
-    assert 'name="policy"' in page
+    # The switcher links each published policy's own page.
+    assert f'href="{reverse("public-policy", args=[second.pk])}"' in page
     chosen = client.get(url, {"policy": second.pk}).content.decode()
     assert "第二份政策的目标壬癸" in chosen
     assert targets["behind"].metric not in chosen
     assert "当前显示:第二份政策 鹰人社字〔2025〕9号" in chosen
+    own = client.get(reverse("public-policy", args=[second.pk])).content.decode()
+    assert "第二份政策的目标壬癸" in own
+    assert targets["behind"].metric not in own
     # Each policy's page is cached on its own...
     make_target(second, 21, task_number=None, metric="悄悄加入的目标")
     assert (
@@ -643,7 +647,10 @@ def _count(client, url) -> int:
         # The board, the public page and the export add the policies for
         # the switcher.
         ("board", 13),
-        ("public", 4),  # policies, targets, readings, plans: nothing else
+        # The public pages: the published policies (the cache key's),
+        # policies, targets, readings, plans: nothing else.
+        ("public", 5),
+        ("public-policy", 5),
         ("target", 12),
         ("department", 17),
         # The export: no menu, but the audit trail records the download
@@ -674,13 +681,14 @@ def test_page_query_count_does_not_grow_with_data(
         url = {
             "board": reverse("targets:board"),
             "public": reverse("public"),
+            "public-policy": reverse("public-policy", args=[policy.pk]),
             "target": reverse("targets:target-detail", args=[target.pk]),
             "department": reverse("tasks:department-detail", args=[department.pk]),
             "export": reverse("targets:export"),
         }[page]
         if chosen and page in ("board", "public", "export"):
             url += f"?policy={policy.pk}"
-        if page == "public":
+        if page.startswith("public"):
             client.logout()
         counts.append(_count(client, url))
     assert counts[0] == counts[1], counts

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -18,10 +19,34 @@ from incentives.demo import demo_load as demo_incentives_load
 from portal.demo import demo_authors, demo_day, demo_reports_create
 from supervision.demo import demo_supervision_create
 from targets.demo import demo_targets_create
-from tasks.models import Department
+from tasks.management.commands.import_policy import Command as ImportPolicy
+from tasks.models import Department, Policy
 
 SOURCE = Path(settings.BASE_DIR) / "fixtures" / "source"
-POLICY_NUMBER = "鹰办发〔2022〕22号"
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    """A policy's text and its annex (重点任务及责任分工) in ``SOURCE``;
+    a demo one is loaded with --demo only."""
+
+    text: str
+    annex: str
+    demo: bool = False
+
+
+# The policies the portal is set up with, the first the one the demo's
+# months and accounts are made for. Each one's number is the one its text
+# gives (文号), not written here.
+SOURCES = [
+    PolicySource("skills-yingtan-opinion.txt", "annex-skills-yingtan.xlsx"),
+    # 演示用: a short, made-up plan so that a new user sees two policies.
+    PolicySource(
+        "demo-youth-internship-plan.txt",
+        "annex-demo-youth-internship.xlsx",
+        demo=True,
+    ),
+]
 DEMO_PASSWORD = "Yingtan#2025demo"  # noqa: S105 - printed for the demo only
 DEMO_USERS = [
     ("admin", RoleName.SYSADMIN, "市人社局", "系统管理员(演示)"),
@@ -36,7 +61,10 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "载入部门目录、政策正文和附件,建立角色;加 --demo 再建每个角色的演示账号。"
+    help = (
+        "载入部门目录、政策正文和附件,建立角色;加 --demo 再建每个角色的演示账号、"
+        "演示用的第二份政策和演示数据。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="创建演示账号")
@@ -46,28 +74,31 @@ class Command(BaseCommand):
             call_command("loaddata", "departments", verbosity=0)
             # The finances of the 区(市) need their departments.
             defaults_ensure()
-            call_command("import_policy", str(SOURCE / "skills-yingtan-opinion.txt"))
-            call_command(
-                "import_annex",
-                str(SOURCE / "annex-skills-yingtan.xlsx"),
-                policy=POLICY_NUMBER,
-            )
+            policies = [
+                self._import(source) for source in SOURCES if demo or not source.demo
+            ]
             call_command("extract_targets")
             roles_ensure()
             if demo:
                 self._demo_users()
                 today = timezone.localdate()
                 reviewer = User.objects.get(username="reviewer")
-                written = demo_reports_create(reviewer=reviewer, today=today)
+                written = demo_reports_create(
+                    reviewer=reviewer, today=today, policies=policies
+                )
                 if written:
                     periods = ReportingPeriod.objects.order_by("year", "month")
                     span = f"{periods.first()}至{periods.last()}"
                     self.stdout.write(f"演示数据:已写入{span}的进展报告 {written} 份。")
-                readings = demo_targets_create(reviewer=reviewer, today=today)
-                if readings:
-                    self.stdout.write(
-                        f"演示数据:已确认全部目标并写入读数 {readings} 条。"
+                for policy in policies:
+                    readings = demo_targets_create(
+                        reviewer=reviewer, today=today, policy=policy
                     )
+                    if readings:
+                        self.stdout.write(
+                            f"演示数据:已确认{policy.number}全部目标并写入读数"
+                            f" {readings} 条。"
+                        )
                 round = demo_supervision_create(
                     reviewer=reviewer, authors=demo_authors(), today=demo_day(today)
                 )
@@ -102,6 +133,16 @@ class Command(BaseCommand):
                 if result is not None:
                     for line in result.lines():
                         self.stdout.write(line)
+
+    def _import(self, source: PolicySource) -> Policy:
+        """Import a source's text, then its annex under the number the text
+        gave."""
+        command = ImportPolicy()
+        call_command(command, str(SOURCE / source.text))
+        call_command(
+            "import_annex", str(SOURCE / source.annex), policy=command.policy_number
+        )
+        return Policy.objects.get(number=command.policy_number)
 
     def _demo_users(self):
         departments = {d.name: d for d in Department.objects.all()}

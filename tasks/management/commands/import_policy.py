@@ -12,6 +12,10 @@ from ._reporting import write_report
 class Command(BaseCommand):
     help = "导入政策正文(文号、主要任务、重点任务及其牵头、配合单位)。"
 
+    # The number the text gave, once handled: setup_portal imports each
+    # source's annex under it.
+    policy_number: str = ""
+
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="政策正文 .txt 文件路径")
         parser.add_argument("--dry-run", action="store_true", help="只预览,不写入")
@@ -31,4 +35,5 @@ class Command(BaseCommand):
             )
         except ImportFailed as exc:
             raise CommandError("导入失败,未写入任何数据:\n" + str(exc)) from exc
+        self.policy_number = document.number
         write_report(self, report, options["verbosity"])
