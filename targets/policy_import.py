@@ -202,7 +202,11 @@ class PolicyDocumentImport:
         messages.success(
             request,
             f"已导入政策“{report.policy.title}”({report.policy.number}):"
-            f"重点任务 {len(report.plan.key_tasks)} 项。",
+            f"重点任务 {len(report.plan.key_tasks)} 项。"
+            # Drafts are the 月调度's: made when a month is opened, and
+            # opening an open month again adds the missing ones.
+            "各部门在下一次开放填报期时收到这些任务的草稿;本月填报期已开放的,"
+            "请审核员在“填报期”页再次开放本月,补齐草稿。",
         )
         return HttpResponseRedirect(
             reverse("admin:tasks_policy_change", args=[report.policy.pk])

@@ -189,9 +189,12 @@ def main_pages() -> list[tuple[str | None, str, str]]:
         PaymentBatch.objects.filter(finance__area=guixi).order_by("sequence").first()
     )
     exported = PaymentBatch.objects.get(state=PaymentBatch.State.EXPORTED)
+    # The demo's second policy, on its own public page.
+    youth = Policy.objects.get(number="鹰人社发〔2025〕8号")
     return [
         (None, "登录", "/login/"),
         (None, "公开页", "/public/"),
+        (None, "政策公开页", f"/public/policies/{youth.pk}/"),
         ("reporter", "本期任务", "/dispatch/mine/"),
         ("reporter", "填写报告", f"/dispatch/reports/{report.pk}/edit/"),
         ("reporter", "报告", f"/dispatch/reports/{report.pk}/"),

@@ -103,6 +103,7 @@ def test_a_second_policy_imported_from_the_admin_is_tracked_end_to_end(
     page.get_by_label("目标直接确认").check()
     page.get_by_role("button", name="确认导入").click()
     expect(page.locator(".messagelist")).to_contain_text("已导入政策")
+    expect(page.locator(".messagelist")).to_contain_text("再次开放本月")
     second = Policy.objects.get(number=NUMBER)
     page.context.clear_cookies()  # out of the admin
 

@@ -71,6 +71,19 @@ def test_only_published_issued_bulletins_are_public(users, made):
     assert list(permissions.public_bulletins()) == [made["issued"]]
 
 
+def test_a_published_bulletin_of_an_unpublished_policy_is_not_public(users, made):
+    services.bulletin_publish(
+        bulletin=made["issued"],
+        published=True,
+        now=timezone.now(),
+        actor=users["reviewer"],
+    )
+    Policy.objects.filter(pk=made["issued"].policy_id).update(published=False)
+    assert not permissions.public_bulletins().exists()
+    # The department it was sent to still sees it.
+    assert list(permissions.bulletins_for_user(users["reporter"])) == [made["issued"]]
+
+
 def test_the_menu_offers_bulletins_to_reviewers_and_departments(client, users):
     from django.urls import reverse
 
