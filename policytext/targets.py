@@ -49,6 +49,7 @@ class Comparator(enum.StrEnum):
     AT_LEAST = "gte"
     ABOVE = "gt"
     ABOUT = "about"
+    AT_MOST = "lte"
 
 
 class TargetKind(enum.StrEnum):

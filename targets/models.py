@@ -19,6 +19,9 @@ class Comparator(models.TextChoices):
     AT_LEAST = "gte", "达到(≥)"
     ABOVE = "gt", "突破(>)"
     ABOUT = "about", "左右/余(≈)"
+    # A ceiling (控制在5%以内, 不超过3%): met while the value stays at or
+    # under it (targets.progress).
+    AT_MOST = "lte", "不超过(≤)"
 
 
 class TargetKind(models.TextChoices):

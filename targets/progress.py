@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from django.conf import settings
 
-from .models import TargetKind
+from .models import Comparator, TargetKind
 
 
 class Status:
@@ -177,6 +177,8 @@ def progress_of(target, readings, plan, today: datetime.date) -> Progress:
 
 def progress_from(target, history: History, plan, today: datetime.date) -> Progress:
     """Everything a page shows about a target, from its history."""
+    if target.comparator == Comparator.AT_MOST:
+        return _ceiling(target, history, today)
     result = Progress(target=target)
     closed = today > target.deadline
     on = min(today, target.deadline)
@@ -213,6 +215,45 @@ def progress_from(target, history: History, plan, today: datetime.date) -> Progr
             (target.value - result.latest_value) / months_left
         ).quantize(Decimal("0.01"))
     result.status = _status(target, result)
+    return result
+
+
+def _ceiling(target, history: History, today: datetime.date) -> Progress:
+    """A ceiling (控制在5%以内) holds while the latest reading is at or
+    under it: there is no way to go, so no expected line, forecast or
+    pace. Over it, the light is yellow while the ceiling is at least
+    ``TARGET_YELLOW_AT`` of the reading (5% against 6%: 83%), red beyond;
+    after the deadline the last reading by then is the verdict."""
+    result = Progress(target=target, expected=target.value)
+    closed = today > target.deadline
+    if history.latest_date is None:
+        if not closed:
+            months_since_start = _months_between(start_of(target), today)
+            result.stale = months_since_start > settings.TARGET_STALE_MONTHS
+            result.status = Status.RED if result.stale else Status.NONE
+        return result
+    result.latest_date, result.latest_value = history.latest_date, history.latest_value
+    within = result.latest_value <= target.value
+    share = (
+        Decimal(1)
+        if within or not result.latest_value
+        else target.value / result.latest_value
+    )
+    result.percent = float(share * 100)
+    result.forecast_reaches = within
+    if closed:
+        result.verdict = Verdict.ACHIEVED if within else Verdict.MISSED
+    else:
+        result.stale = (
+            _months_between(result.latest_date, today) > settings.TARGET_STALE_MONTHS
+        )
+    if within:
+        result.status = Status.GREEN
+    elif result.stale:
+        result.status = Status.RED
+    else:
+        close = share >= Decimal(str(settings.TARGET_YELLOW_AT))
+        result.status = Status.YELLOW if close else Status.RED
     return result
 
 

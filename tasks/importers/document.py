@@ -35,9 +35,9 @@ NOTE_LIMIT = KeyTask._meta.get_field("responsibility_note").max_length
 SECTION_TITLE_LIMIT = Section._meta.get_field("title").max_length
 POLICY_TITLE_LIMIT = Policy._meta.get_field("title").max_length
 NUMBER_LIMIT = Policy._meta.get_field("number").max_length
-# The document's comparisons as targets.models.Comparator stores them; an
-# upper bound (控制在5.5%以内) has no comparator there and is listed.
-COMPARATORS = {"=": "gte", ">=": "gte", "about": "about"}
+# The document's comparisons as targets.models.Comparator stores them: an
+# upper bound (控制在5.5%以内) is a ceiling, "lte".
+COMPARATORS = {"=": "gte", ">=": "gte", "about": "about", "<=": "lte"}
 # What targets.models.Target's columns take.
 TARGET_UNIT_LIMIT = 16
 TARGET_INTEGER_DIGITS = 12
@@ -328,7 +328,7 @@ def _plan_targets(document, by_path, key_task_of, plan: DocumentPlan) -> None:
 
 def _target_problem(target: DocumentTarget) -> str:
     if target.comparator not in COMPARATORS:
-        return "上限目标(不超过、以内)系统尚不支持,未导入。"
+        return f"比较方式“{target.comparator}”无法识别,未导入。"
     if not target.metric.strip():
         return "未读出指标名称,未导入。"
     if target.value < 0:

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from targets.progress import Status, expected_value, progress_of
+from targets.progress import Status, Verdict, expected_value, progress_of
 
 D = datetime.date
 
@@ -17,6 +17,7 @@ def target(**values):
         "value": Decimal(10000),
         "start_value": Decimal(0),
         "kind": "cumulative",
+        "comparator": "gte",
         "deadline": D(2025, 12, 31),
         "start_date": D(2023, 1, 1),
         "policy": SimpleNamespace(issued_on=D(2023, 2, 13)),
@@ -218,3 +219,61 @@ def test_a_missed_milestone_is_red_and_a_done_one_green_after_its_date():
     assert (late.verdict, late.status) == ("missed", Status.RED)
     done = progress_of(t, [reading(D(2024, 10, 31), 1)], [], D(2026, 12, 1))
     assert (done.verdict, done.status) == ("achieved", Status.GREEN)
+
+
+# A ceiling (控制在5%以内): met while the reading stays at or under it.
+
+
+def ceiling(**values):
+    return target(
+        value=Decimal(5), unit="%", kind="percentage", comparator="lte", **values
+    )
+
+
+@pytest.mark.parametrize(
+    "value, status, percent",
+    [
+        ("4.2", Status.GREEN, 100.0),
+        ("5", Status.GREEN, 100.0),
+        ("6", Status.YELLOW, 83.33),  # the ceiling is 83% of the reading
+        ("8", Status.RED, 62.5),
+    ],
+)
+def test_a_ceiling_is_green_at_or_under_it_and_yellow_then_red_over_it(
+    value, status, percent
+):
+    result = progress_of(
+        ceiling(), [reading(D(2024, 5, 31), value)], [], D(2024, 6, 15)
+    )
+
+    assert result.status == status
+    assert round(result.percent, 2) == percent
+    assert result.expected == Decimal(5)
+    assert result.forecast is None and result.pace_needed is None
+    assert result.forecast_reaches is (status == Status.GREEN)
+
+
+def test_a_ceiling_is_judged_by_the_last_reading_by_its_deadline():
+    readings = [reading(D(2025, 6, 30), "6"), reading(D(2025, 12, 31), "4.8")]
+    kept = progress_of(ceiling(), readings, [], D(2026, 3, 1))
+    assert (kept.verdict, kept.status) == (Verdict.ACHIEVED, Status.GREEN)
+
+    later = [*readings, reading(D(2026, 1, 31), "9")]  # after the deadline
+    assert progress_of(ceiling(), later, [], D(2026, 3, 1)).verdict == (
+        Verdict.ACHIEVED
+    )
+
+    broken = [reading(D(2025, 12, 31), "5.5")]
+    missed = progress_of(ceiling(), broken, [], D(2026, 3, 1))
+    assert (missed.verdict, missed.status) == (Verdict.MISSED, Status.YELLOW)
+
+
+def test_a_ceiling_over_it_with_no_recent_reading_is_red():
+    result = progress_of(ceiling(), [reading(D(2024, 1, 31), "6")], [], D(2024, 6, 1))
+    assert result.stale and result.status == Status.RED
+
+
+def test_a_ceiling_without_readings_is_grey_then_red_like_any_target():
+    assert progress_of(ceiling(), [], [], D(2023, 1, 20)).status == Status.NONE
+    assert progress_of(ceiling(), [], [], D(2023, 6, 1)).status == Status.RED
+    assert progress_of(ceiling(), [], [], D(2026, 1, 5)).status == Status.NONE

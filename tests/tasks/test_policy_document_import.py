@@ -10,7 +10,7 @@ import docx
 import pytest
 
 from policytext.document import read_document
-from targets.models import ReviewStatus, Target
+from targets.models import Comparator, ReviewStatus, Target
 from targets.services import policy_document_load
 from tasks.importers.document import read_upload
 from tasks.importers.errors import ImportFailed
@@ -343,17 +343,17 @@ def test_a_gb18030_text_is_decoded():
 
 
 @pytest.mark.django_db
-def test_upper_bound_targets_are_listed_not_stored(departments):
+def test_an_upper_bound_becomes_a_ceiling_target(departments):
     text = YINGTAN.replace(
         "制定家政服务地方标准。", "制定家政服务地方标准,投诉率控制在5%以内。"
     )
 
     report = load(text, aliases={"市家政协会": None})
 
-    problems = [t for t in report.plan.targets if t.problem]
-    assert [t.target.unit for t in problems] == ["%"]
-    assert any("上限目标" in note for note in report.notes)
-    assert not Target.objects.filter(unit="%").exists()
+    assert not [t for t in report.plan.targets if t.problem]
+    ceiling = Target.objects.get(unit="%")
+    assert (ceiling.comparator, ceiling.value) == (Comparator.AT_MOST, Decimal(5))
+    assert ceiling.get_comparator_display() == "不超过(≤)"
 
 
 @pytest.mark.django_db
