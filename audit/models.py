@@ -42,6 +42,7 @@ class AuditAction(models.TextChoices):
     IMPORT_ANNEX = "import.annex", "导入附件"
     IMPORT_POLICY = "import.policy", "导入政策正文"
     IMPORT_DOCUMENT = "import.document", "导入新政策(通用格式正文)"
+    POLICY_PUBLISH = "policy.publish", "公开或撤下政策"
     ANNEX_MAPPING = "annex.mapping", "记住附件列对应"
     IMPORT_SHEET = "import.sheet", "导入填报表"
     IMPORT_FINDINGS = "import.findings", "导入督导问题清单"

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from audit.admin import AuditedAdminMixin
 from common.http import SafeQueryAdminMixin
+from tasks.admin import PolicyAdmin as PlanPolicyAdmin
 from tasks.models import Policy
 
 from . import services
@@ -194,3 +195,32 @@ class ReadingAdmin(
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The policies' admin of the tasks app, with what the public page shows of
+# a policy (its title, whether it is published) dropping the cached pages,
+# and the publishing actions.
+admin.site.unregister(Policy)
+
+
+@admin.register(Policy)
+class PolicyAdmin(PublicPageAdminMixin, PlanPolicyAdmin):
+    actions = ["publish", "withdraw"]
+
+    @admin.action(description="在公众页公开", permissions=["change"])
+    def publish(self, request, queryset):
+        self._publish(request, queryset, published=True)
+
+    @admin.action(description="从公众页撤下", permissions=["change"])
+    def withdraw(self, request, queryset):
+        self._publish(request, queryset, published=False)
+
+    def _publish(self, request, queryset, *, published: bool) -> None:
+        for policy in queryset:
+            services.policy_publish(
+                policy=policy, published=published, actor=request.user
+            )
+        label = "公开" if published else "撤下"
+        self.message_user(
+            request, f"已{label} {queryset.count()} 份政策文件。", messages.SUCCESS
+        )

@@ -2,11 +2,9 @@
 server shares it (Redis in production), and dropped as soon as what the
 page shows changes, not only when PUBLIC_PAGE_CACHE_SECONDS run out.
 
-The page is stored under a key holding a version token, the policy
+The page is stored under a key holding a version token and the policy
 shown (``/public/policies/<id>/`` or ``?policy=``), each policy's page on
-its own, and the policies published: a policy the administrator
-withdraws from the public is a 404 at once, its page and the default
-one's switcher no longer served from the cache. A change sets a
+its own. A change sets a
 new token once its transaction has committed: every server's next visitor
 then gets a page rendered from the committed data, and a page rendered
 from the data before the commit can only land under the old token, which
@@ -23,7 +21,6 @@ from django.db import transaction
 from django.http import HttpResponse
 
 from common.http import query_id
-from tasks.models import Policy
 
 VERSION_KEY = "targets:public-page:version"
 
@@ -41,21 +38,15 @@ def _new_version() -> None:
 
 def _page_key(policy_id: int | None) -> str:
     """One page a policy (and one for the default, no ``?policy=``), all
-    under the one version token, so that a change drops them all, and
-    under the policies published (one query)."""
+    under the one version token, so that a change drops them all (a
+    policy published or withdrawn too: targets.admin, targets.services)."""
     version = cache.get(VERSION_KEY)
     if version is None:
         # A fresh token, not a counter that restarts: a page cached under
         # an evicted version must never be read again.
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY)
-    published = ",".join(
-        str(pk)
-        for pk in Policy.objects.filter(published=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return f"targets:public-page:{version}:{published}:{policy_id or 'default'}"
+    return f"targets:public-page:{version}:{policy_id or 'default'}"
 
 
 def cached_public_page(view):

@@ -388,3 +388,22 @@ def policy_document_load(
     if not dry_run and report.policy.published:
         public_page_changed()
     return report
+
+
+@transaction.atomic
+def policy_publish(*, policy, published: bool, actor=None):
+    """Show a policy on the public page, or withdraw it (its page a 404, its
+    bulletins no longer public): the cached pages are dropped on commit."""
+    before = snapshot(policy, ["published"])
+    if policy.published != published:
+        policy.published = published
+        policy.save(update_fields=["published"])
+        public_page_changed()
+    audit_record(
+        action="policy.publish",
+        actor=actor,
+        obj=policy,
+        before=before,
+        after=snapshot(policy, ["published"]),
+    )
+    return policy

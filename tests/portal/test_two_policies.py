@@ -16,7 +16,12 @@ from dispatch.models import ProgressReport, ReportState
 from dispatch.services import period_ensure_reports, report_transition
 from targets import selectors as target_selectors
 from targets.models import ReadingSource, ReviewStatus, Target
-from targets.services import policy_targets_extract, reading_record, target_decide
+from targets.services import (
+    policy_publish,
+    policy_targets_extract,
+    reading_record,
+    target_decide,
+)
 from tasks.models import Department, Policy, Role
 from tests.conftest import ROOT, fill, import_annex_file, import_policy_text
 
@@ -224,13 +229,14 @@ def test_each_published_policy_has_its_public_page(client, second, users):
 @pytest.mark.django_db
 @pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "reviewer"])
 def test_an_unpublished_policy_is_not_found_and_not_offered(
-    client, second, users, signed_in
+    client, second, users, signed_in, django_capture_on_commit_callbacks
 ):
     if signed_in:
         client.force_login(users["reviewer"])
     own = reverse("public-policy", args=[second.pk])
     assert client.get(own).status_code == 200  # cached for the visitor
-    Policy.objects.filter(pk=second.pk).update(published=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_publish(policy=second, published=False, actor=users["sysadmin"])
     assert client.get(own).status_code == 404
     assert client.get(reverse("public"), {"policy": second.pk}).status_code == 404
     default = client.get(reverse("public")).content.decode()

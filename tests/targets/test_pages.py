@@ -647,10 +647,9 @@ def _count(client, url) -> int:
         # The board, the public page and the export add the policies for
         # the switcher.
         ("board", 13),
-        # The public pages: the published policies (the cache key's),
-        # policies, targets, readings, plans: nothing else.
-        ("public", 5),
-        ("public-policy", 5),
+        # The public pages: policies, targets, readings, plans: nothing else.
+        ("public", 4),
+        ("public-policy", 4),
         ("target", 12),
         ("department", 17),
         # The export: no menu, but the audit trail records the download

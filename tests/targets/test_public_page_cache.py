@@ -21,7 +21,7 @@ from targets.cache import VERSION_KEY
 from targets.importing import ReadingRow
 from targets.models import Reading, ReadingSource, ReviewStatus, Target
 from targets.services import reading_record, readings_import, target_decide
-from tasks.models import Task
+from tasks.models import Policy, Task
 
 SHOWN = "777人"
 
@@ -225,3 +225,43 @@ def test_a_signed_in_persons_page_is_theirs_alone(client, users, target):
     page = public(client)
     assert "退出" not in page
     assert "登录" in page
+
+
+@pytest.mark.django_db
+def test_a_policy_withdrawn_or_renamed_in_the_admin_drops_the_cached_page(
+    client, policy, users, django_capture_on_commit_callbacks
+):
+    own = reverse("public-policy", args=[policy.pk])
+    assert client.get(own).status_code == 200  # now cached
+    admin = reverse("admin:tasks_policy_changelist")
+    client.force_login(users["sysadmin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            admin, {"action": "withdraw", "_selected_action": [policy.pk]}
+        )
+    assert answer.status_code == 302
+    policy.refresh_from_db()
+    assert not policy.published
+    client.logout()
+    assert client.get(own).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.force_login(users["sysadmin"])
+        client.post(admin, {"action": "publish", "_selected_action": [policy.pk]})
+    client.logout()
+    assert client.get(own).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.force_login(users["sysadmin"])
+        change = reverse("admin:tasks_policy_change", args=[policy.pk])
+        form = client.get(change).context["adminform"].form
+        data = {
+            name: value
+            for name, value in form.initial.items()
+            if value is not None and name != "published"
+        }
+        data.update(title="技能鹰潭行动(改)", published="on")
+        assert client.post(change, data).status_code == 302
+    client.logout()
+    assert Policy.objects.get(pk=policy.pk).title == "技能鹰潭行动(改)"
+    assert "技能鹰潭行动(改)" in client.get(own).content.decode()
