@@ -25,10 +25,11 @@ from django.urls import reverse
 from policytext.document import read_document
 from tasks.importers.annex import read_annex
 from tasks.importers.departments import DepartmentDirectory
-from tasks.importers.document import plan_document, read_upload, upload_digest
+from tasks.importers.document import plan_document, read_upload
 from tasks.importers.errors import ImportFailed
 from tasks.models import Department, Policy
 from tasks.selectors import annex_mapping_for
+from tasks.services import file_digest
 
 from .services import policy_document_load
 
@@ -152,7 +153,7 @@ class PolicyDocumentImport:
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                token = self._keep(request, form)
+                token, source = self._keep(request, form)
             except ImportFailed as exc:
                 for message in exc.errors:
                     form.add_error(None, message)
@@ -166,9 +167,10 @@ class PolicyDocumentImport:
                             "number": kept["number"],
                             "title": kept["title"],
                         },
-                        unknown=self._read(kept)[1].unknown,
+                        unknown=self._plan(source).unknown,
                     ),
                     kept,
+                    source,
                 )
         return TemplateResponse(
             request, self.template, self._context(request, form=form)
@@ -184,18 +186,18 @@ class PolicyDocumentImport:
             messages.error(request, "上传的文件已过期或不存在,请重新上传。")
             return HttpResponseRedirect(reverse("admin:targets_policy_import"))
         try:
-            unknown = self._read(kept)[1].unknown
+            source = self._read(kept)
         except ImportFailed as exc:
             for message in exc.errors:
                 messages.error(request, message)
             return HttpResponseRedirect(reverse("admin:targets_policy_import"))
-        form = ConfirmForm(request.POST, unknown=unknown)
+        form = ConfirmForm(request.POST, unknown=self._plan(source).unknown)
         if not form.is_valid() or "confirm" not in request.POST:
-            return self._preview(request, form, kept)
+            return self._preview(request, form, kept, source)
         try:
-            report = self._load(request, kept, form, dry_run=False)
+            report = self._load(request, kept, form, source, dry_run=False)
         except ImportFailed as exc:
-            return self._preview(request, form, kept, errors=exc.errors)
+            return self._preview(request, form, kept, source, errors=exc.errors)
         self._forget(request, token)
         for note in report.notes:
             messages.warning(request, note)
@@ -214,12 +216,13 @@ class PolicyDocumentImport:
 
     # The steps
 
-    def _preview(self, request, form, kept, errors=None):
-        text, plan, document, annex = self._read(kept, form)
+    def _preview(self, request, form, kept, source, errors=None):
+        text, document, annex = source
+        plan = self._plan(source, form)
         report = None
         if errors is None and form.is_valid():
             try:
-                report = self._load(request, kept, form, dry_run=True)
+                report = self._load(request, kept, form, source, dry_run=True)
             except ImportFailed as exc:
                 errors = exc.errors
         elif errors is None:
@@ -239,8 +242,8 @@ class PolicyDocumentImport:
             ),
         )
 
-    def _load(self, request, kept, form, *, dry_run: bool):
-        text, _, document, annex = self._read(kept, form)
+    def _load(self, request, kept, form, source, *, dry_run: bool):
+        text, document, annex = source
         data = form.cleaned_data
         return policy_document_load(
             document=document,
@@ -259,19 +262,22 @@ class PolicyDocumentImport:
             annex_sha256=kept.get("annex_sha256", ""),
         )
 
-    def _keep(self, request, form) -> str:
+    def _keep(self, request, form) -> tuple[str, tuple]:
         """The uploads written to the temporary folder and named in the
-        session; the document is read first, so that a file that cannot be
-        read is refused at once."""
+        session, and what they read as (``_read``'s); the files are read
+        first, so that one that cannot be read is refused at once."""
         upload = form.cleaned_data["document"]
         data = upload.read()
         text = read_upload(data, upload.name)
         document = read_document(text)
         annex_upload = form.cleaned_data.get("annex")
         annex_data = annex_upload.read() if annex_upload else b""
+        annex = None
         if annex_upload:
             try:
-                read_annex(annex_data, annex_upload.name, annex_mapping_for(annex_data))
+                annex = read_annex(
+                    annex_data, annex_upload.name, annex_mapping_for(annex_data)
+                )
             except ImportFailed as exc:
                 raise ImportFailed(
                     [
@@ -284,7 +290,7 @@ class PolicyDocumentImport:
         kept = {
             "file": self._write(data),
             "file_name": upload.name[:255],
-            "sha256": upload_digest(data),
+            "sha256": file_digest(data),
             "number": form.cleaned_data["number"].strip() or document.number,
             "title": form.cleaned_data["title"].strip() or document.title,
         }
@@ -292,14 +298,14 @@ class PolicyDocumentImport:
             kept |= {
                 "annex": self._write(annex_data),
                 "annex_name": annex_upload.name[:255],
-                "annex_sha256": upload_digest(annex_data),
+                "annex_sha256": file_digest(annex_data),
             }
         waiting = request.session.get(SESSION_KEY, {})
         for old in list(waiting)[: max(0, len(waiting) - KEPT_UPLOADS + 1)]:
             self._remove(waiting.pop(old))
         waiting[token] = kept
         request.session[SESSION_KEY] = waiting
-        return token
+        return token, (text, document, annex)
 
     def _write(self, data: bytes) -> str:
         folder = _folder()
@@ -316,22 +322,24 @@ class PolicyDocumentImport:
         if not _TOKEN.match(name) or not path.exists():
             raise ImportFailed("上传的文件已过期或不存在,请重新上传。")
         data = path.read_bytes()
-        if upload_digest(data) != digest:
+        if file_digest(data) != digest:
             raise ImportFailed("上传的文件在预览后发生了变化,请重新上传。")
         return data
 
-    def _read(self, kept, form=None):
-        """The kept document's text, its plan (names settled so far) and,
-        if one came, the annex."""
+    def _read(self, kept):
+        """The kept document's text, as read_document reads it, and the
+        annex if one came: read once a request."""
         text = read_upload(self._bytes(kept["file"], kept["sha256"]), kept["file_name"])
-        document = read_document(text)
-        aliases = form.aliases() if form is not None and form.is_valid() else {}
-        plan = plan_document(document, DepartmentDirectory.load(), aliases)
         annex = None
         if kept.get("annex"):
             data = self._bytes(kept["annex"], kept["annex_sha256"])
             annex = read_annex(data, kept["annex_name"], annex_mapping_for(data))
-        return text, plan, document, annex
+        return text, read_document(text), annex
+
+    def _plan(self, source, form=None):
+        """What the import would write, with the names settled so far."""
+        aliases = form.aliases() if form is not None and form.is_valid() else {}
+        return plan_document(source[1], DepartmentDirectory.load(), aliases)
 
     def _forget(self, request, token) -> None:
         waiting = request.session.get(SESSION_KEY, {})

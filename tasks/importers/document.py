@@ -106,10 +106,6 @@ def _docx_text(data: bytes, file_name: str) -> str:
     return text
 
 
-def upload_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 @dataclass
 class PlannedSection:
     number: int

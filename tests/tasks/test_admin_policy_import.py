@@ -107,6 +107,31 @@ def test_upload_preview_then_confirm(client, users, departments):
 
 
 @pytest.mark.django_db
+def test_each_step_reads_the_document_once(client, users, departments, monkeypatch):
+    from targets import policy_import
+
+    reads = []
+    real = policy_import.read_document
+    monkeypatch.setattr(
+        policy_import, "read_document", lambda text: reads.append(1) or real(text)
+    )
+    client.force_login(users["sysadmin"])
+
+    preview = upload(client)
+    assert len(reads) == 1
+    women = Department.objects.get(name="市妇联")
+    client.post(
+        reverse(CONFIRM), confirm_data(preview, unit_0=str(women.pk), preview="1")
+    )
+    assert len(reads) == 2
+    client.post(
+        reverse(CONFIRM), confirm_data(preview, unit_0=str(women.pk), confirm="1")
+    )
+    assert len(reads) == 3
+    assert Policy.objects.filter(number=NUMBER).exists()
+
+
+@pytest.mark.django_db
 def test_targets_confirmed_at_once_and_units_ignored(client, users, departments):
     client.force_login(users["sysadmin"])
     preview = upload(client, docx_bytes(YINGTAN.strip().split("\n")), "方案.docx")
