@@ -287,6 +287,7 @@ class PolicyDocumentImport:
                     ]
                 ) from exc
         token = uuid.uuid4().hex
+        self._sweep()
         kept = {
             "file": self._write(data),
             "file_name": upload.name[:255],
@@ -307,14 +308,17 @@ class PolicyDocumentImport:
         request.session[SESSION_KEY] = waiting
         return token, (text, document, annex)
 
-    def _write(self, data: bytes) -> str:
-        folder = _folder()
+    def _sweep(self) -> None:
+        """Files left unconfirmed for a day, their sessions gone; before an
+        upload's own files are written, never among them."""
         now = time.time()
-        for old in folder.iterdir():
+        for old in _folder().iterdir():
             if _TOKEN.match(old.name) and now - old.stat().st_mtime > KEPT_SECONDS:
                 old.unlink(missing_ok=True)
+
+    def _write(self, data: bytes) -> str:
         name = uuid.uuid4().hex
-        (folder / name).write_bytes(data)
+        (_folder() / name).write_bytes(data)
         return name
 
     def _bytes(self, name: str, digest: str) -> bytes:

@@ -279,3 +279,31 @@ def test_an_unreadable_annex_is_refused_on_the_upload_form(client, users, depart
 
     assert "不是 Excel 工作簿" in page.content.decode()
     assert not Policy.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_upload_sweeps_files_left_a_day_but_keeps_its_own(
+    client, users, departments
+):
+    import os
+    import time
+
+    from targets.policy_import import KEPT_SECONDS
+
+    stale = _folder() / ("0" * 32)
+    stale.write_bytes(b"left")
+    old = time.time() - KEPT_SECONDS - 60
+    os.utime(stale, (old, old))
+    fresh = _folder() / ("1" * 32)
+    fresh.write_bytes(b"another session's, an hour old")
+    hour_ago = time.time() - 3600
+    os.utime(fresh, (hour_ago, hour_ago))
+    client.force_login(users["sysadmin"])
+
+    upload(client)
+
+    assert not stale.exists()
+    assert fresh.exists()
+    kept = next(iter(client.session[SESSION_KEY].values()))
+    assert (_folder() / kept["file"]).exists()
+    fresh.unlink()
