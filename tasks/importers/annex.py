@@ -14,21 +14,14 @@ guessed; ``mapping`` names it (field → header text) where a person has.
 """
 
 import hashlib
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 import openpyxl
-from django.conf import settings
 from openpyxl.utils import get_column_letter
 
 from common.files import (
     OLE2_SIGNATURE,
-    FileRejected,
-    check_zip_archive,
-    megabytes,
-    unpack_zip_bounded,
 )
 from policytext.numerals import CHARACTERS as NUMERAL_CHARACTERS
 from policytext.numerals import chinese_number
@@ -41,6 +34,7 @@ from policytext.text import (
 from tasks.models import KeyTask, Task
 
 from .errors import ImportFailed
+from .uploads import office_unpack, upload_size_check
 
 # Each field and the header words that name it, the first as messages
 # give it. 责任部门 is one column, or 牵头单位 and 配合单位 two.
@@ -126,28 +120,15 @@ class AnnexSheet:
 def open_workbook(data: bytes, file_name: str) -> openpyxl.Workbook:
     """Open an uploaded xlsx after checking its size and, before anything is
     unpacked, the declared sizes of its parts (zip bombs)."""
-    if not data:
-        raise ImportFailed(f"文件“{file_name}”是空文件。")
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        raise ImportFailed(
-            f"文件“{file_name}”大小为 {megabytes(len(data))},"
-            f"超过上限 {megabytes(limit)}。"
-        )
+    upload_size_check(data, file_name)
     if data[:8] == OLE2_SIGNATURE:
         raise ImportFailed(
             f"文件“{file_name}”是旧版 Excel(.xls)格式,请在 Excel 中另存为"
             " .xlsx 后再导入。"
         )
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportFailed(f"文件“{file_name}”不是 Excel 工作簿(.xlsx)。")
-    try:
-        names = check_zip_archive(data, file_name)
-        if "xl/workbook.xml" not in names:
-            raise ImportFailed(f"文件“{file_name}”不是 Excel 工作簿(.xlsx)。")
-        buffer = io.BytesIO(unpack_zip_bounded(data, file_name))
-    except FileRejected as exc:
-        raise ImportFailed(str(exc)) from exc
+    buffer = office_unpack(
+        data, file_name, part="xl/workbook.xml", kind=" Excel 工作簿(.xlsx)"
+    )
     try:
         return openpyxl.load_workbook(buffer, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken file

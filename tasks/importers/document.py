@@ -9,15 +9,10 @@ plan, and the admin's preview shows it.
 
 import datetime
 import hashlib
-import io
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-
-from common.files import FileRejected, check_zip_archive, megabytes, unpack_zip_bounded
 from policytext.document import Document, Item
 from policytext.document import Target as DocumentTarget
 from policytext.errors import ReadFailed
@@ -29,6 +24,7 @@ from policytext.text import name_key
 from ..models import KeyTask, Policy, Section
 from .departments import DepartmentDirectory
 from .errors import ImportFailed
+from .uploads import office_unpack, upload_size_check
 
 TITLE_LIMIT = KeyTask._meta.get_field("title").max_length
 NOTE_LIMIT = KeyTask._meta.get_field("responsibility_note").max_length
@@ -49,14 +45,7 @@ FALLBACK_DEADLINE = datetime.date(2025, 12, 31)
 def read_upload(data: bytes, file_name: str) -> str:
     """The text of an uploaded .txt (UTF-8 or GB18030) or .docx
     (paragraphs and table cells, one a line, in the order written)."""
-    if not data:
-        raise ImportFailed(f"文件“{file_name}”是空文件。")
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        raise ImportFailed(
-            f"文件“{file_name}”大小为 {megabytes(len(data))},"
-            f"超过上限 {megabytes(limit)}。"
-        )
+    upload_size_check(data, file_name)
     if file_name.lower().endswith(".docx"):
         return _docx_text(data, file_name)
     if not file_name.lower().endswith(".txt"):
@@ -72,15 +61,9 @@ def _docx_text(data: bytes, file_name: str) -> str:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportFailed(f"文件“{file_name}”不是 Word 文档(.docx)。")
-    try:
-        names = check_zip_archive(data, file_name)
-        if "word/document.xml" not in names:
-            raise ImportFailed(f"文件“{file_name}”不是 Word 文档(.docx)。")
-        buffer = io.BytesIO(unpack_zip_bounded(data, file_name))
-    except FileRejected as exc:
-        raise ImportFailed(str(exc)) from exc
+    buffer = office_unpack(
+        data, file_name, part="word/document.xml", kind=" Word 文档(.docx)"
+    )
     try:
         document = docx.Document(buffer)
     except Exception as exc:  # python-docx raises many kinds on a broken file
