@@ -784,30 +784,7 @@ def policy_document_import(
                 )
                 for s in plan.sections
             }
-            for planned in plan.key_tasks:
-                key_task = KeyTask.objects.create(
-                    policy=policy,
-                    number=planned.number,
-                    section=sections.get(planned.section),
-                    title=planned.title,
-                    body=planned.body,
-                    responsibility_note=planned.note,
-                )
-                roles = [(d, Role.LEAD) for d in planned.leads] + [
-                    (d, Role.COOPERATING) for d in planned.cooperating
-                ]
-                _sync_assignments(key_task, [], roles)
-                report.rows.append(
-                    RowOutcome(
-                        planned.number,
-                        Action.CREATED,
-                        str(key_task),
-                        object_id=key_task.pk,
-                        obj=key_task,
-                    )
-                )
-                if annex is None and roles:
-                    _document_task(policy, key_task, planned, roles)
+            _document_key_tasks(policy, plan, sections, report, tasks=annex is None)
             if annex is not None:
                 report.annex = annex_import(
                     policy_number=number,
@@ -827,27 +804,75 @@ def policy_document_import(
     return report
 
 
-def _document_task(policy, key_task, planned, roles) -> Task:
-    """The key task as the one task its departments report on; its
-    departments kept as a role note, as an annex row of two columns is."""
-    cooperating = "、".join(d.name for d in planned.cooperating)
-    text = (
-        role_note("、".join(d.name for d in planned.leads), cooperating)
-        if planned.leads
-        else cooperating
+def _document_key_tasks(policy, plan, sections, report, *, tasks: bool) -> None:
+    """The plan's key tasks and their roles and, with ``tasks``, each key
+    task as the one task its departments report on: in bulk inserts, so
+    that a long document costs no more queries than a short one."""
+    KeyTask.objects.bulk_create(
+        KeyTask(
+            policy=policy,
+            number=planned.number,
+            section=sections.get(planned.section),
+            title=planned.title,
+            body=planned.body,
+            responsibility_note=planned.note,
+        )
+        for planned in plan.key_tasks
     )
-    task = Task.objects.create(
-        policy=policy,
-        key_task=key_task,
-        number=planned.number,
-        requirement=planned.body or planned.title,
-        departments_text=text[: Task._meta.get_field("departments_text").max_length],
-    )
-    Responsibility.objects.bulk_create(
-        Responsibility(task=task, department=d, role=role, position=i)
+    # Read back rather than trusting bulk_create to set primary keys.
+    key_tasks = {k.number: k for k in KeyTask.objects.filter(policy=policy)}
+    roles_of = {
+        planned.number: [(d, Role.LEAD) for d in planned.leads]
+        + [(d, Role.COOPERATING) for d in planned.cooperating]
+        for planned in plan.key_tasks
+    }
+    KeyTaskAssignment.objects.bulk_create(
+        KeyTaskAssignment(
+            key_task=key_tasks[number], department=d, role=role, position=i
+        )
+        for number, roles in roles_of.items()
         for i, (d, role) in enumerate(roles)
     )
-    return task
+    report.rows += [
+        RowOutcome(
+            planned.number,
+            Action.CREATED,
+            str(key_tasks[planned.number]),
+            object_id=key_tasks[planned.number].pk,
+            obj=key_tasks[planned.number],
+        )
+        for planned in plan.key_tasks
+    ]
+    if not tasks:
+        return
+    limit = Task._meta.get_field("departments_text").max_length
+    reported = [p for p in plan.key_tasks if roles_of[p.number]]
+    Task.objects.bulk_create(
+        Task(
+            policy=policy,
+            key_task=key_tasks[planned.number],
+            number=planned.number,
+            requirement=planned.body or planned.title,
+            departments_text=_departments_text(planned)[:limit],
+        )
+        for planned in reported
+    )
+    task_of = {t.number: t for t in Task.objects.filter(policy=policy)}
+    Responsibility.objects.bulk_create(
+        Responsibility(task=task_of[number], department=d, role=role, position=i)
+        for number, roles in roles_of.items()
+        if number in task_of
+        for i, (d, role) in enumerate(roles)
+    )
+
+
+def _departments_text(planned) -> str:
+    """A key task's departments as a role note, as an annex row of two
+    columns keeps them."""
+    cooperating = "、".join(d.name for d in planned.cooperating)
+    if not planned.leads:
+        return cooperating
+    return role_note("、".join(d.name for d in planned.leads), cooperating)
 
 
 def _aliases_save(aliases, directory: DepartmentDirectory, plan, report) -> None:

@@ -403,3 +403,28 @@ def test_an_annex_given_with_the_document_gives_the_tasks(departments):
     # Targets are the key tasks', no annex row being the document's own.
     assert not Target.objects.filter(task__isnull=False).exists()
     assert Target.objects.filter(key_task__number=1).exists()
+
+
+def _numbered_document(items: int) -> str:
+    lines = ["鹰潭市技能培训提质工作方案", "一、重点任务"]
+    lines += [
+        f"{i}.开展第{i}项培训工作。组织培训班。(市人社局牵头,市商务局按职责分工负责)"
+        for i in range(1, items + 1)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.django_db
+def test_the_import_costs_the_same_queries_for_a_long_document(departments):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for number, items in (("鹰测〔2026〕1号", 3), ("鹰测〔2026〕2号", 24)):
+        with CaptureQueriesContext(connection) as queries:
+            load(_numbered_document(items), number=number)
+        policy = Policy.objects.get(number=number)
+        assert Task.objects.filter(policy=policy).count() == items
+        assert Responsibility.objects.filter(task__policy=policy).count() == 2 * items
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
